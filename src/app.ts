@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSignIn } from './auth/signin';
+import { createTokenProvider } from './auth/tokens';
+import { createBot } from './bot/bot';
+import { createRestMessenger } from './bot/rest-messenger';
+import type { Config } from './config';
+import { createLogger, type Logger } from './log';
+import { createMetrics } from './metrics';
+import { createServer } from './server';
+import { createStore } from './store';
+import { resolveEncryptionKey } from './store/key';
+import { createFrameworkTransport } from './transport/framework';
+import type { BotIdentity } from './transport/types';
+import { WebexClient } from './webex/client';
+
+/** In-flight commands get this long to finish after SIGTERM (SPEC section 9). */
+export const DRAIN_TIMEOUT_MS = 25_000;
+
+export interface RunningBot {
+  readonly identity: BotIdentity;
+  readonly port: number;
+  readonly server: Server;
+  readonly logger: Logger;
+  /** Graceful stop: refuse new events, finish in-flight ones, close the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the bot from a Config: store, Webex client, sign-in, bot, transport and
+ * HTTP server, in that order. Used by `index.ts` and by the sandbox.
+ */
+export async function startBot(config: Config, options: { logger?: Logger; now?: () => Date } = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const now = options.now ?? (() => new Date());
+  const metrics = createMetrics();
+  const encryptionKey = resolveEncryptionKey({
+    configuredKey: config.tokenEncryptionKey ?? undefined,
+    production: config.production,
+    databaseUrl: config.databaseUrl,
+    logger,
+  });
+  const store = createStore({ url: config.databaseUrl, encryptionKey, logger });
+  await store.init();
+
+  const client = new WebexClient({ baseUrl: config.webexApiUrl, logger, onCall: (info) => metrics.recordWebexCall(info) });
+  const messenger = createRestMessenger(client, config.botToken);
+  const tokens = createTokenProvider({
+    store,
+    client,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    scopes: config.oauthScopes,
+    logger,
+    now,
+  });
+
+  let bot: ReturnType<typeof createBot> | null = null;
+  const signIn = createSignIn({
+    store,
+    client,
+    apiUrl: config.webexApiUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redirectUri: config.oauthRedirectUri,
+    scopes: config.oauthScopes,
+    logger,
+    now,
+    async onConnected({ personId, email }) {
+      await messenger.post({ toPersonId: personId }, { markdown: `You're connected as ${email.replace(/([\\`*_[\]<>@])/g, '\\$1')}. Ask me for a recording any time.` });
+      const pending = await store.takePendingRequests(personId);
+      for (const request of pending) await bot?.replay({ ...request, personEmail: email });
+    },
+  });
+  bot = createBot({
+    store,
+    client,
+    tokens,
+    signIn,
+    messenger,
+    logger,
+    now,
+    settings: {
+      defaultTimezone: config.defaultTimezone,
+      groupLinks: config.groupLinks,
+      allowedEmailDomains: config.allowedEmailDomains,
+      commandsPerMinute: config.commandsPerMinute,
+      scopes: config.oauthScopes,
+    },
+    recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
+  });
+  const theBot = bot;
+
+  const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event) });
+  let started = false;
+  let stopping = false;
+  let markStarted: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve) => (markStarted = resolve));
+
+  const app = createServer({
+    logger,
+    webhookSecret: config.webhookSecret,
+    acceptingEvents: () => !stopping,
+    isReady: async () => started && (await store.ping()),
+    async onWebhook(envelope) {
+      const e = envelope as { resource?: unknown; event?: unknown; data?: { id?: unknown } };
+      const key = `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
+      if (!(await store.claimEvent(key, now()))) {
+        logger.debug({ key }, 'duplicate webhook event ignored');
+        return;
+      }
+      // Events that arrive while the framework is still starting wait for it instead of being lost.
+      void startedPromise.then(() => transport.dispatch(envelope)).catch((err: unknown) => {
+        logger.error({ err: String(err) }, 'webhook event could not be processed');
+      });
+    },
+    oauthCallback: (query) => signIn.callback(query),
+    metrics: () => metrics.render(),
+  });
+
+  const server = app.listen(config.port);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const identity = await transport.start();
+  started = true;
+  markStarted();
+  logger.info({ mode: transport.mode, port, bot: identity.email }, 'bot started');
+
+  return {
+    identity,
+    port,
+    server,
+    logger,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ inFlight: theBot.inFlight() }, 'stopping: finishing in-flight commands');
+      const finished = await theBot.drain(DRAIN_TIMEOUT_MS);
+      if (!finished) logger.warn({ inFlight: theBot.inFlight() }, 'stopped with commands still in flight');
+      await transport.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'transport stop failed'));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await store.close();
+      logger.info('stopped');
+    },
+  };
+}

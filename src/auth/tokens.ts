@@ -1,0 +1,113 @@
+import type { Logger } from '../log';
+import type { Store, TokenSet } from '../store/types';
+import type { WebexClient } from '../webex/client';
+import { WebexApiError } from '../webex/errors';
+import { refreshAccessToken } from '../webex/oauth';
+import type { TokenResponse } from '../webex/types';
+
+/** Refresh when the access token expires within this window (SPEC section 3). */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** The person has no usable Webex sign-in: never connected, disconnected, or refresh refused. */
+export class NotConnectedError extends Error {
+  constructor(readonly personId: string, readonly reason: 'never' | 'refresh-refused') {
+    super(reason === 'never' ? 'not connected' : 'sign-in expired');
+    this.name = 'NotConnectedError';
+  }
+}
+
+export function tokenSetFrom(response: TokenResponse, now: Date, fallbackScopes: readonly string[]): TokenSet {
+  return {
+    accessToken: response.access_token,
+    accessTokenExpiresAt: new Date(now.getTime() + response.expires_in * 1000),
+    refreshToken: response.refresh_token,
+    refreshTokenExpiresAt: response.refresh_token_expires_in ? new Date(now.getTime() + response.refresh_token_expires_in * 1000) : null,
+    scopes: response.scope ? response.scope.split(/[\s,]+/).filter(Boolean) : [...fallbackScopes],
+  };
+}
+
+export interface TokenProvider {
+  /** A valid access token for the person, refreshed first when it expires within 5 minutes. */
+  accessToken(personId: string): Promise<string>;
+  /**
+   * Runs `call` with the person's token; when Webex answers 401, refreshes once and runs it
+   * once more. Throws NotConnectedError when there is no usable sign-in.
+   */
+  withToken<T>(personId: string, call: (token: string) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Per-person access tokens with refresh. One refresh per person at a time: the store's refresh
+ * lock serialises refreshes (across instances with Postgres), and whoever gets the lock second
+ * finds the fresh token already stored and uses it instead of refreshing again.
+ */
+export function createTokenProvider(deps: {
+  store: Store;
+  client: WebexClient;
+  clientId: string;
+  clientSecret: string;
+  scopes: readonly string[];
+  logger: Logger;
+  now: () => Date;
+}): TokenProvider {
+  const { store, client, logger, now } = deps;
+
+  async function refresh(personId: string, staleToken: string | null): Promise<string> {
+    return store.withRefreshLock(personId, async () => {
+      const account = await store.getAccount(personId);
+      if (!account) throw new NotConnectedError(personId, 'never');
+      const current = account.tokens;
+      const stillFresh = current.accessTokenExpiresAt.getTime() - now().getTime() > REFRESH_MARGIN_MS;
+      if (stillFresh && current.accessToken !== staleToken) return current.accessToken;
+      try {
+        const answer = await refreshAccessToken(client, {
+          clientId: deps.clientId,
+          clientSecret: deps.clientSecret,
+          refreshToken: current.refreshToken,
+        });
+        const tokens = tokenSetFrom(answer, now(), current.scopes.length ? current.scopes : deps.scopes);
+        if (!answer.refresh_token) tokens.refreshToken = current.refreshToken;
+        await store.updateTokens(personId, tokens, now());
+        logger.info({ personId }, 'access token refreshed');
+        return tokens.accessToken;
+      } catch (err) {
+        if (err instanceof WebexApiError && err.status >= 400 && err.status < 500) {
+          logger.warn({ personId, status: err.status, trackingId: err.trackingId }, 'refresh refused; forgetting the tokens');
+          await store.deleteAccount(personId);
+          throw new NotConnectedError(personId, 'refresh-refused');
+        }
+        throw err;
+      }
+    });
+  }
+
+  async function accessToken(personId: string): Promise<string> {
+    const account = await store.getAccount(personId);
+    if (!account) throw new NotConnectedError(personId, 'never');
+    const remaining = account.tokens.accessTokenExpiresAt.getTime() - now().getTime();
+    if (remaining > REFRESH_MARGIN_MS) return account.tokens.accessToken;
+    return refresh(personId, account.tokens.accessToken);
+  }
+
+  return {
+    accessToken,
+    async withToken<T>(personId: string, call: (token: string) => Promise<T>): Promise<T> {
+      const token = await accessToken(personId);
+      try {
+        return await call(token);
+      } catch (err) {
+        if (!(err instanceof WebexApiError) || err.status !== 401) throw err;
+        const fresh = await refresh(personId, token);
+        try {
+          return await call(fresh);
+        } catch (again) {
+          if (again instanceof WebexApiError && again.status === 401) {
+            await store.deleteAccount(personId);
+            throw new NotConnectedError(personId, 'refresh-refused');
+          }
+          throw again;
+        }
+      }
+    },
+  };
+}

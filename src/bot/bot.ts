@@ -1,0 +1,132 @@
+import { parseCommand, type Command } from '../commands/parse';
+import { COMMANDS } from '../commands/router';
+import { handleClick } from '../commands/clicks';
+import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
+import { createContext, type Context } from './context';
+import { RateLimiter } from './rate-limit';
+import type { Services } from './services';
+
+export interface Bot {
+  /** Takes one event; the work goes on in the background and is tracked for a graceful stop. */
+  handle(event: InboundEvent): void;
+  /** Replays a stored request once its author has connected (SPEC section 3). */
+  replay(request: { personId: string; personEmail: string; roomId: string; roomType: 'direct' | 'group'; messageId: string; text: string }): Promise<void>;
+  /** Resolves when nothing is in flight, or after `timeoutMs`; true when everything finished. */
+  drain(timeoutMs: number): Promise<boolean>;
+  inFlight(): number;
+}
+
+function emailAllowed(email: string, domains: readonly string[]): boolean {
+  if (domains.length === 0) return true;
+  const domain = email.split('@')[1]?.toLowerCase() ?? '';
+  return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+export function createBot(services: Services): Bot {
+  const { logger, messenger, now } = services;
+  const limiter = new RateLimiter(services.settings.commandsPerMinute);
+  const running = new Set<Promise<void>>();
+  let idleWaiters: Array<() => void> = [];
+
+  function track(work: Promise<void>): void {
+    running.add(work);
+    void work.finally(() => {
+      running.delete(work);
+      if (running.size === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        waiters.forEach((w) => w());
+      }
+    });
+  }
+
+  async function runCommand(ctx: Context, command: Command, messageId: string): Promise<string> {
+    const handler = COMMANDS[command.name];
+    return handler(services, ctx, command as never, { messageId });
+  }
+
+  async function onMessage(event: InboundMessage): Promise<void> {
+    const started = process.hrtime.bigint();
+    const ctx = createContext(messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
+    let command: Command = parseCommand(event.text);
+    let outcome = 'error';
+    try {
+      if (!emailAllowed(event.personEmail, services.settings.allowedEmailDomains)) {
+        outcome = 'refused-domain';
+        await ctx.reply({ markdown: 'Sorry, this bot is only available to people of the organisations it was set up for.' });
+        return;
+      }
+      const verdict = limiter.check(event.personId, now().getTime());
+      if (verdict !== 'ok') {
+        outcome = 'rate-limited';
+        if (verdict === 'warn') {
+          await ctx.reply({ markdown: `You're sending commands faster than I can take them (${services.settings.commandsPerMinute} a minute). Please slow down and try again in a minute.` });
+        }
+        return;
+      }
+      if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
+      outcome = await runCommand(ctx, command, event.messageId);
+    } catch (err) {
+      logger.error({ err: String(err), command: command.name, personId: event.personId, roomId: event.roomId }, 'command failed');
+      await ctx.reply({ markdown: 'Something went wrong on my side. Please try again in a moment.' }).catch(() => undefined);
+    } finally {
+      services.recordOutcome(command.name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  async function onClick(event: InboundClick): Promise<void> {
+    const started = process.hrtime.bigint();
+    let outcome = 'error';
+    const ctx = createContext(messenger, event, {
+      parentOf: async () => {
+        if (event.roomType !== 'group') return undefined;
+        const card = await messenger.get(event.cardMessageId).catch(() => null);
+        return card?.parentId ?? card?.id;
+      },
+    });
+    try {
+      if (!emailAllowed(event.personEmail, services.settings.allowedEmailDomains)) {
+        outcome = 'refused-domain';
+        return;
+      }
+      if (limiter.check(event.personId, now().getTime()) !== 'ok') {
+        outcome = 'rate-limited';
+        return;
+      }
+      outcome = await handleClick(services, ctx, event);
+    } catch (err) {
+      logger.error({ err: String(err), personId: event.personId, roomId: event.roomId }, 'card click failed');
+      await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
+    } finally {
+      services.recordOutcome('click', outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  setInterval(() => limiter.prune(now().getTime()), 60_000).unref();
+
+  return {
+    handle(event) {
+      track(event.kind === 'message' ? onMessage(event) : onClick(event));
+    },
+    async replay(request) {
+      const ctx = createContext(messenger, request, { parentId: request.roomType === 'group' ? request.messageId : undefined });
+      const work = runCommand(ctx, parseCommand(request.text), request.messageId).then(
+        () => undefined,
+        (err: unknown) => logger.error({ err: String(err), personId: request.personId }, 'pending request failed'),
+      );
+      track(work);
+      await work;
+    },
+    drain(timeoutMs) {
+      if (running.size === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+    inFlight: () => running.size,
+  };
+}

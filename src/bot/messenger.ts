@@ -1,0 +1,26 @@
+import type { CardAttachment, Message } from '../webex/types';
+
+/**
+ * The reply port: how the bot posts to Webex. Handlers see only this, never the framework or
+ * the HTTP client, so they can be exercised with a fake.
+ */
+export interface Outgoing {
+  /** Markdown text; for a card, the fallback shown by clients and notifications without cards. */
+  markdown: string;
+  card?: Record<string, unknown>;
+  file?: { name: string; contentType: string; body: Buffer };
+}
+
+export type Destination = { roomId: string; parentId?: string } | { toPersonId: string };
+
+export interface Messenger {
+  post(to: Destination, message: Outgoing): Promise<{ id: string }>;
+  remove(messageId: string): Promise<void>;
+  get(messageId: string): Promise<Message>;
+}
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;
+
+export function cardAttachment(card: Record<string, unknown>): CardAttachment {
+  return { contentType: CARD_CONTENT_TYPE, content: card };
+}

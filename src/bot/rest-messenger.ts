@@ -1,0 +1,29 @@
+import type { WebexClient } from '../webex/client';
+import { deleteMessage, postFile, postMessage } from '../webex/messages';
+import type { Message } from '../webex/types';
+import { cardAttachment, type Destination, type Messenger } from './messenger';
+
+/** The reply port over the Webex REST API with the bot's own token. */
+export function createRestMessenger(client: WebexClient, botToken: string): Messenger {
+  return {
+    async post(to: Destination, message) {
+      if (message.file) {
+        const posted = await postFile(client, botToken, { ...to, markdown: message.markdown, fileName: message.file.name, contentType: message.file.contentType, body: message.file.body });
+        return { id: posted.id };
+      }
+      const posted = await postMessage(client, botToken, {
+        ...to,
+        markdown: message.markdown,
+        ...(message.card ? { attachments: [cardAttachment(message.card)] } : {}),
+      });
+      return { id: posted.id };
+    },
+    async remove(messageId) {
+      await deleteMessage(client, botToken, messageId);
+    },
+    async get(messageId) {
+      const { body } = await client.request<Message>({ method: 'GET', path: `/messages/${encodeURIComponent(messageId)}`, token: botToken });
+      return body;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { SignIn } from '../auth/signin';
+import type { TokenProvider } from '../auth/tokens';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+import type { WebexClient } from '../webex/client';
+import type { Messenger } from './messenger';
+
+/** Everything a command handler may use. Built once in the composition root. */
+export interface Services {
+  readonly store: Store;
+  readonly client: WebexClient;
+  readonly tokens: TokenProvider;
+  readonly signIn: SignIn;
+  readonly messenger: Messenger;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly settings: {
+    readonly defaultTimezone: string;
+    readonly groupLinks: 'private' | 'public';
+    readonly allowedEmailDomains: readonly string[];
+    readonly commandsPerMinute: number;
+    readonly scopes: readonly string[];
+  };
+  /** Counts one handled command or click by outcome (metrics). */
+  readonly recordOutcome: (command: string, outcome: string, seconds: number) => void;
+}

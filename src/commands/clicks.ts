@@ -1,0 +1,129 @@
+import { parseCardAction, type CardAction } from '../cards/actions';
+import { buildRecordingCard } from '../cards/recording';
+import type { Context } from '../bot/context';
+import { describeRecordingError, isAccessRefusal } from '../bot/errors';
+import type { Services } from '../bot/services';
+import { NotConnectedError } from '../auth/tokens';
+import type { InboundClick } from '../transport/types';
+import { downloadWithToken } from '../webex/recordings';
+import type { Recording } from '../webex/types';
+import { sendConnectCard } from './account';
+import { answerRecording, audienceFor, audit, fetchRecordingForPerson } from './recording';
+
+/**
+ * Card clicks. A click is always served with the clicker's own token, never the token of the
+ * person who asked for the card (SPEC section 6).
+ */
+export async function handleClick(services: Services, ctx: Context, click: InboundClick): Promise<string> {
+  const action = parseCardAction(click.inputs);
+  if (!action) {
+    services.logger.warn({ personId: click.personId }, 'card click with unknown inputs ignored');
+    return 'invalid';
+  }
+  try {
+    return await CLICKS[action.action](services, ctx, action as never, click);
+  } catch (err) {
+    if (!(err instanceof NotConnectedError)) throw err;
+    await services.store.addPendingRequest({
+      personId: ctx.personId,
+      roomId: '',
+      roomType: 'direct',
+      messageId: click.actionId,
+      text: `recording ${action.recordingId}`,
+      createdAt: services.now(),
+    });
+    await sendConnectCard(services, { ...ctx, roomType: 'direct', reply: ctx.direct }, 'I fetch recordings with your own Webex access. Sign in once and I will send you what you asked for.');
+    return 'not-connected';
+  }
+}
+
+type ClickHandler<A extends CardAction> = (services: Services, ctx: Context, action: A, click: InboundClick) => Promise<string>;
+
+/** "Send me the download links" on a group card: the links go to the clicker only, by DM. */
+const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = async (services, ctx, action) => {
+  const result = await fetchRecordingForPerson(services, ctx.personId, action.recordingId);
+  if (!result.ok) {
+    audit(services, ctx, action.recordingId, 'links-refused');
+    const text = isAccessRefusal(result.error)
+      ? `You can't access recording \`${action.recordingId}\` with your Webex account, so I can't send you its download links.`
+      : describeRecordingError(result.error, action.recordingId);
+    await ctx.direct({ markdown: text });
+    return 'refused';
+  }
+  audit(services, ctx, action.recordingId, 'links-sent');
+  const { card, fallback } = buildRecordingCard({
+    recording: result.recording,
+    timeZone: result.zone,
+    zoneSource: result.zoneSource,
+    now: services.now(),
+    audience: 'direct',
+    requesterId: ctx.personId,
+  });
+  await ctx.direct({ markdown: fallback, card });
+  return 'ok';
+};
+
+/** "Refresh links": a new card (cards cannot be edited); the old one goes when its requester clicks. */
+const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async (services, ctx, action, click) => {
+  const outcome = await answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType));
+  if (outcome === 'ok' && action.requesterId === ctx.personId) {
+    await services.messenger.remove(click.cardMessageId).catch((err: unknown) => {
+      services.logger.warn({ err: String(err) }, 'could not delete the replaced card');
+    });
+  }
+  return outcome;
+};
+
+/** "Details" on the list card: that recording's card, fetched with the clicker's token. */
+const details: ClickHandler<Extract<CardAction, { action: 'details' }>> = async (services, ctx, action) => {
+  return answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType));
+};
+
+const NOTE_LINKS: Array<{ key: keyof NonNullable<Recording['temporaryDirectDownloadLinks']>; title: string; file: string }> = [
+  { key: 'suggestedNotesDownloadLink', title: 'Suggested notes', file: 'suggested-notes' },
+  { key: 'shortNotesDownloadLink', title: 'Short notes', file: 'short-notes' },
+  { key: 'actionItemsDownloadLink', title: 'Action items', file: 'action-items' },
+];
+
+/**
+ * "Notes & action items": those links need a user token, so the bot downloads them with the
+ * clicker's token and posts the files. In a group space they go to the clicker by DM.
+ */
+const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (services, ctx, action) => {
+  const result = await fetchRecordingForPerson(services, ctx.personId, action.recordingId);
+  const send = ctx.roomType === 'group' ? ctx.direct : ctx.reply;
+  if (!result.ok) {
+    audit(services, ctx, action.recordingId, 'notes-refused');
+    await send({ markdown: describeRecordingError(result.error, action.recordingId) });
+    return 'refused';
+  }
+  const links = result.recording.temporaryDirectDownloadLinks ?? {};
+  const present = NOTE_LINKS.filter((n) => typeof links[n.key] === 'string');
+  if (present.length === 0) {
+    await send({ markdown: `Recording \`${action.recordingId}\` has no notes or action items available to your account.` });
+    return 'none';
+  }
+  audit(services, ctx, action.recordingId, 'notes-sent');
+  for (const note of present) {
+    try {
+      const token = await services.tokens.accessToken(ctx.personId);
+      const file = await downloadWithToken(services.client, token, links[note.key] as string);
+      const extension = file.contentType.includes('json') ? 'json' : file.contentType.includes('html') ? 'html' : 'txt';
+      await send({
+        markdown: `${note.title} of recording \`${action.recordingId}\``,
+        file: { name: file.fileName ?? `${note.file}-${action.recordingId}.${extension}`, contentType: file.contentType, body: file.body },
+      });
+    } catch (err) {
+      if (err instanceof NotConnectedError) throw err;
+      await send({ markdown: `${note.title}: ${describeRecordingError(err, action.recordingId)}` });
+    }
+  }
+  return 'ok';
+};
+
+const CLICKS: { [K in CardAction['action']]: ClickHandler<Extract<CardAction, { action: K }>> } = {
+  sendLinks,
+  refresh,
+  details,
+  notes,
+};

@@ -1,0 +1,123 @@
+import { buildRecordingCard } from '../cards/recording';
+import type { Context } from '../bot/context';
+import { describeRecordingError } from '../bot/errors';
+import type { Services } from '../bot/services';
+import { resolveZone } from '../bot/zone';
+import { NotConnectedError } from '../auth/tokens';
+import { getRecording } from '../webex/recordings';
+import type { Recording } from '../webex/types';
+import { sendConnectCard } from './account';
+import type { CommandMeta, Handler } from './router';
+
+export type Audience = 'direct' | 'group-private' | 'group-public';
+
+export function audienceFor(services: Services, roomType: 'direct' | 'group'): Audience {
+  if (roomType === 'direct') return 'direct';
+  return services.settings.groupLinks === 'public' ? 'group-public' : 'group-private';
+}
+
+export type FetchResult =
+  | { ok: true; recording: Recording; zone: string; zoneSource: 'override' | 'profile' | 'default' | 'utc' }
+  | { ok: false; error: unknown };
+
+/**
+ * GET /convergedRecordings/{id} with the person's own token and time zone. Throws
+ * NotConnectedError when the person has no usable sign-in; Webex refusals come back as data.
+ */
+export async function fetchRecordingForPerson(services: Services, personId: string, recordingId: string): Promise<FetchResult> {
+  const token = await services.tokens.accessToken(personId);
+  const { zone, source } = await resolveZone(
+    { store: services.store, client: services.client, defaultZone: services.settings.defaultTimezone, logger: services.logger, now: services.now },
+    personId,
+    token,
+  );
+  try {
+    const recording = await services.tokens.withToken(personId, (t) => getRecording(services.client, t, recordingId, zone));
+    return { ok: true, recording, zone, zoneSource: source };
+  } catch (err) {
+    if (err instanceof NotConnectedError) throw err;
+    return { ok: false, error: err };
+  }
+}
+
+/** One audit line per fetch: who asked, where, which recording, outcome (SPEC section 9). */
+export function audit(services: Services, ctx: Context, recordingId: string, outcome: string, extra: Record<string, unknown> = {}): void {
+  services.logger.info({ audit: 'recording-fetch', personId: ctx.personId, roomId: ctx.roomId, roomType: ctx.roomType, recordingId, outcome, ...extra }, 'recording fetch');
+}
+
+function outcomeOf(err: unknown): string {
+  const status = (err as { status?: unknown })?.status;
+  return typeof status === 'number' && status > 0 ? `webex-${status}` : 'webex-unreachable';
+}
+
+/** Posts one recording's card for the person, or the message explaining why not. */
+export async function answerRecording(services: Services, ctx: Context, recordingId: string, audience: Audience): Promise<string> {
+  const result = await fetchRecordingForPerson(services, ctx.personId, recordingId);
+  if (!result.ok) {
+    const trackingId = (result.error as { trackingId?: string })?.trackingId;
+    audit(services, ctx, recordingId, outcomeOf(result.error), trackingId ? { trackingId } : {});
+    await ctx.reply({ markdown: describeRecordingError(result.error, recordingId) });
+    return outcomeOf(result.error);
+  }
+  audit(services, ctx, recordingId, 'ok');
+  const { card, fallback } = buildRecordingCard({
+    recording: result.recording,
+    timeZone: result.zone,
+    zoneSource: result.zoneSource,
+    now: services.now(),
+    audience,
+    requesterId: ctx.personId,
+  });
+  await ctx.reply({ markdown: fallback, card });
+  return 'ok';
+}
+
+/** Not connected: the connect card, and the request kept to answer once they are. */
+export async function askToConnect(services: Services, ctx: Context, err: NotConnectedError, request: { messageId: string; text: string }): Promise<string> {
+  await services.store.addPendingRequest({
+    personId: ctx.personId,
+    roomId: ctx.roomId,
+    roomType: ctx.roomType,
+    messageId: request.messageId,
+    text: request.text,
+    createdAt: services.now(),
+  });
+  await sendConnectCard(
+    services,
+    ctx,
+    err.reason === 'refresh-refused'
+      ? 'Your Webex sign-in has expired. Sign in again and I will answer your request.'
+      : 'I fetch recordings with your own Webex access. Sign in once and I will answer your request.',
+  );
+  return 'not-connected';
+}
+
+export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: string[]; tooMany: boolean }> = async (
+  services,
+  ctx,
+  command,
+  meta: CommandMeta,
+) => {
+  if (command.invalid.length > 0 || command.ids.length === 0) {
+    const shown = command.invalid.slice(0, 3).map((w) => `\`${w.replace(/`/g, "'").slice(0, 60)}\``).join(', ');
+    await ctx.reply({
+      markdown: command.ids.length === 0 && command.invalid.length === 0
+        ? 'Which recording? Send `recording <id>`, e.g. `recording 62807eaf-0c89-492e-a3c3-c4751812603b`.'
+        : `That doesn't look like a recording ID: ${shown}. Recording IDs are letters, digits, \`-\` and \`_\`, e.g. \`62807eaf-0c89-492e-a3c3-c4751812603b\`.`,
+    });
+    return 'invalid';
+  }
+  if (command.tooMany) {
+    await ctx.reply({ markdown: 'I can look up at most 5 recordings per message; here are the first 5.' });
+  }
+  const audience = audienceFor(services, ctx.roomType);
+  const outcomes: string[] = [];
+  try {
+    for (const id of command.ids) outcomes.push(await answerRecording(services, ctx, id, audience));
+  } catch (err) {
+    if (!(err instanceof NotConnectedError)) throw err;
+    const text = `recording ${command.ids.slice(outcomes.length).join(' ')}`;
+    return askToConnect(services, ctx, err, { messageId: meta.messageId, text });
+  }
+  return outcomes.every((o) => o === 'ok') ? 'ok' : outcomes.find((o) => o !== 'ok')!;
+};

@@ -1,0 +1,184 @@
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The bot's configuration: SPEC section 7, read once from the environment and frozen.
+ * This is the only module that reads `process.env`. Every problem is collected and reported
+ * together, so an operator fixes a broken deployment in one round trip.
+ */
+
+export interface Config {
+  readonly botToken: string;
+  /** Base of every Webex call: framework, REST and OAuth. No trailing slash. */
+  readonly webexApiUrl: string;
+  /** Public base URL; set means webhook mode. No trailing slash. */
+  readonly publicUrl: string | null;
+  readonly webhookSecret: string | null;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly oauthScopes: readonly string[];
+  /** Raw base64 as configured; decoded and checked by the store's key handling. */
+  readonly tokenEncryptionKey: string | null;
+  readonly databaseUrl: string;
+  readonly defaultTimezone: string;
+  readonly groupLinks: 'private' | 'public';
+  readonly allowedEmailDomains: readonly string[];
+  readonly commandsPerMinute: number;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly production: boolean;
+  /** Where Webex sends the browser back after sign-in. */
+  readonly oauthRedirectUri: string;
+  /** Webhook target in webhook mode. */
+  readonly webhookUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const optionalText = z
+  .string()
+  .transform((v) => v.trim())
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, `${name} must be an http(s) URL`)
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z.object({
+  WEBEX_BOT_TOKEN: z.string({ error: 'WEBEX_BOT_TOKEN is required (the bot\'s access token)' }).trim().min(1, 'WEBEX_BOT_TOKEN is required (the bot\'s access token)'),
+  WEBEX_API_URL: optionalText.pipe(httpUrl('WEBEX_API_URL').optional()).transform((v) => v ?? 'https://webexapis.com/v1'),
+  PUBLIC_URL: optionalText.pipe(httpUrl('PUBLIC_URL').optional()),
+  WEBHOOK_SECRET: optionalText,
+  WEBEX_CLIENT_ID: z.string({ error: 'WEBEX_CLIENT_ID is required (the Webex Integration used for sign-in)' }).trim().min(1, 'WEBEX_CLIENT_ID is required (the Webex Integration used for sign-in)'),
+  WEBEX_CLIENT_SECRET: z.string({ error: 'WEBEX_CLIENT_SECRET is required (the Webex Integration used for sign-in)' }).trim().min(1, 'WEBEX_CLIENT_SECRET is required (the Webex Integration used for sign-in)'),
+  OAUTH_SCOPES: optionalText.transform((v) => (v ?? 'spark:recordings_read spark:people_read').split(/[\s,]+/).filter(Boolean)),
+  TOKEN_ENCRYPTION_KEY: optionalText,
+  DATABASE_URL: optionalText
+    .transform((v) => v ?? 'sqlite:./data/bot.sqlite')
+    .refine((v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v), 'DATABASE_URL must be sqlite:<file>, sqlite::memory: or postgres://…'),
+  DEFAULT_TIMEZONE: optionalText
+    .transform((v) => v ?? 'UTC')
+    .refine(isValidZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris'),
+  GROUP_LINKS: optionalText
+    .transform((v) => (v ?? 'private').toLowerCase())
+    .pipe(z.enum(['private', 'public'], { error: 'GROUP_LINKS must be private or public' })),
+  ALLOWED_EMAIL_DOMAINS: optionalText.transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
+  ),
+  COMMANDS_PER_MINUTE: optionalText
+    .transform((v) => (v === undefined ? 20 : Number(v)))
+    .refine((n) => Number.isInteger(n) && n >= 0, 'COMMANDS_PER_MINUTE must be a whole number, 0 or more'),
+  PORT: optionalText
+    .transform((v) => (v === undefined ? 3000 : Number(v)))
+    .refine((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'PORT must be a port number (0-65535)'),
+  LOG_LEVEL: optionalText
+    .transform((v) => (v ?? 'info').toLowerCase())
+    .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+  NODE_ENV: optionalText,
+});
+
+/**
+ * Parses an environment (default: `process.env`) into a frozen Config, or throws a ConfigError
+ * listing every problem. Values are never echoed back in messages: some of them are secrets.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '');
+      const message = issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+      if (!problems.includes(message)) problems.push(message);
+    }
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  if (v.PUBLIC_URL && !v.WEBHOOK_SECRET) {
+    problems.push('WEBHOOK_SECRET is required in webhook mode (PUBLIC_URL is set)');
+  }
+  if (production && !v.TOKEN_ENCRYPTION_KEY) {
+    problems.push('TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64)');
+  }
+  if (v.TOKEN_ENCRYPTION_KEY && Buffer.from(v.TOKEN_ENCRYPTION_KEY, 'base64').length !== 32) {
+    problems.push('TOKEN_ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. from `openssl rand -base64 32`)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = v.PUBLIC_URL ?? null;
+  const callbackBase = publicUrl ?? `http://localhost:${v.PORT}`;
+  return Object.freeze({
+    botToken: v.WEBEX_BOT_TOKEN,
+    webexApiUrl: v.WEBEX_API_URL,
+    publicUrl,
+    webhookSecret: v.WEBHOOK_SECRET ?? null,
+    clientId: v.WEBEX_CLIENT_ID,
+    clientSecret: v.WEBEX_CLIENT_SECRET,
+    oauthScopes: Object.freeze([...v.OAUTH_SCOPES]),
+    tokenEncryptionKey: v.TOKEN_ENCRYPTION_KEY ?? null,
+    databaseUrl: v.DATABASE_URL,
+    defaultTimezone: v.DEFAULT_TIMEZONE,
+    groupLinks: v.GROUP_LINKS,
+    allowedEmailDomains: Object.freeze([...v.ALLOWED_EMAIL_DOMAINS]),
+    commandsPerMinute: v.COMMANDS_PER_MINUTE,
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    production,
+    oauthRedirectUri: `${callbackBase}/oauth/callback`,
+    webhookUrl: publicUrl ? `${publicUrl}/webhooks/webex` : null,
+  });
+}
+
+/**
+ * True when no bot token is configured outside production: the README's run command then starts
+ * the local sandbox instead of failing.
+ */
+export function wantsSandbox(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !(env.WEBEX_BOT_TOKEN && env.WEBEX_BOT_TOKEN.trim()) && env.NODE_ENV !== 'production';
+}
+
+/** Loads `.env` into the environment when present (never overriding what is already set). */
+export function loadDotEnv(path = '.env'): void {
+  dotenv.config({ path, quiet: true });
+}
+
+/**
+ * The bundled Webex SDK reads its REST and U2C bases from the environment when it is first
+ * required. Derive both from WEBEX_API_URL so every framework call goes where ours go.
+ * Must run before the framework module is loaded.
+ */
+export function exportFrameworkEnvironment(config: Config, env: NodeJS.ProcessEnv = process.env): void {
+  env.HYDRA_SERVICE_URL = config.webexApiUrl;
+  const origin = new URL(config.webexApiUrl).origin;
+  env.U2C_SERVICE_URL = origin === 'https://webexapis.com' ? 'https://u2c.wbx2.com/u2c/api/v1' : `${origin}/u2c/api/v1`;
+}

@@ -1,0 +1,47 @@
+/**
+ * Entry point (Procfile `web:`). Composition only: read the configuration, start the bot, stop
+ * gracefully on SIGTERM/SIGINT. Without a bot token outside production, the local sandbox starts
+ * instead, so a newcomer can try the bot with no Webex account.
+ */
+import { ConfigError, loadConfig, loadDotEnv, wantsSandbox } from './config';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  if (wantsSandbox()) {
+    const { runSandbox } = await import('./sandbox/main');
+    await runSandbox();
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { startBot } = await import('./app');
+  const bot = await startBot(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    bot.logger.info({ signal }, 'signal received');
+    bot.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        bot.logger.error({ err: String(err) }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`The bot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

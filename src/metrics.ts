@@ -1,0 +1,50 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of SPEC section 8: commands by outcome, Webex calls by status, latency. */
+export interface Metrics {
+  recordOutcome(command: string, outcome: string, seconds: number): void;
+  recordWebexCall(info: { method: string; path: string; status: number; durationMs: number }): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+/** Collapses IDs out of API paths so the label set stays small ("/convergedRecordings/:id"). */
+export function routeOf(path: string): string {
+  const segments = path.split('?')[0]!.split('/').filter(Boolean);
+  return '/' + segments.map((s, i) => (i > 0 && !/^(me|actions|direct)$/.test(s) ? ':id' : s)).join('/');
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const commands = new Counter({
+    name: 'recbot_commands_total',
+    help: 'Commands and card clicks handled, by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'recbot_command_duration_seconds',
+    help: 'Time from receiving a command to its last reply',
+    labelNames: ['command'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'recbot_webex_calls_total',
+    help: 'Webex REST calls made by the bot, by method, route and status (0: no answer)',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  return {
+    recordOutcome(command, outcome, seconds) {
+      commands.inc({ command, outcome });
+      latency.observe({ command }, seconds);
+    },
+    recordWebexCall(info) {
+      calls.inc({ method: info.method, route: routeOf(info.path), status: String(info.status) });
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { RoomType } from '../webex/types';
+
+/**
+ * What the rest of the bot sees of Webex events: plain data, no framework objects.
+ */
+
+/** A message someone sent the bot (in a group space only when they mentioned it). */
+export interface InboundMessage {
+  readonly kind: 'message';
+  readonly messageId: string;
+  readonly personId: string;
+  readonly personEmail: string;
+  readonly roomId: string;
+  readonly roomType: RoomType;
+  /** The text with the bot's mention removed, whitespace collapsed. */
+  readonly text: string;
+}
+
+/** A click on one of the bot's card submit buttons. */
+export interface InboundClick {
+  readonly kind: 'click';
+  readonly actionId: string;
+  /** The message holding the card that was clicked. */
+  readonly cardMessageId: string;
+  readonly personId: string;
+  readonly personEmail: string;
+  readonly roomId: string;
+  readonly roomType: RoomType;
+  readonly inputs: Record<string, unknown>;
+}
+
+export type InboundEvent = InboundMessage | InboundClick;
+
+export interface BotIdentity {
+  readonly personId: string;
+  readonly email: string;
+  readonly displayName: string;
+}
+
+/** Receives Webex events and turns them into InboundEvents. */
+export interface Transport {
+  readonly mode: 'webhook' | 'websocket';
+  /** Connects to Webex; resolves once events can be received. */
+  start(): Promise<BotIdentity>;
+  /**
+   * Webhook mode: hands over one verified webhook envelope. Resolves when the event has been
+   * turned into an InboundEvent and passed to the handler (or ignored), not when it is answered.
+   */
+  dispatch(envelope: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type InboundHandler = (event: InboundEvent) => void;

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import type { Message, Person } from '../../src/webex/types';
+
+/**
+ * End-to-end harness: the local Webex emulator in this process, the built bot (`dist/index.js`,
+ * what the Procfile runs) in a child process wired to it in webhook mode.
+ */
+
+export const BOT_ENTRY = resolve(__dirname, '../../dist/index.js');
+export const CLIENT_ID = 'C-test-integration';
+export const CLIENT_SECRET = 'integration-secret-for-tests';
+export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export interface BotProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Every line the bot wrote to stdout and stderr. */
+  readonly lines: string[];
+  logs(): Array<Record<string, unknown>>;
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startBotProcess(emulator: Emulator, botToken: string, env: Record<string, string> = {}): Promise<BotProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
+  const child = spawn(process.execPath, [BOT_ENTRY], {
+    cwd: dataDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      WEBEX_BOT_TOKEN: botToken,
+      WEBEX_API_URL: emulator.apiUrl,
+      PUBLIC_URL: url,
+      WEBHOOK_SECRET,
+      WEBEX_CLIENT_ID: CLIENT_ID,
+      WEBEX_CLIENT_SECRET: CLIENT_SECRET,
+      OAUTH_SCOPES: 'spark:recordings_read spark:people_read spark-admin:recordings_read spark-compliance:recordings_read',
+      DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const logs = () =>
+    lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+
+  const bot: BotProcess = {
+    url,
+    port,
+    child,
+    lines,
+    logs,
+    async waitForLog(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const hit = logs().find(predicate);
+        if (hit) return hit;
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`log line not seen; last lines:\n${lines.slice(-15).join('\n')}`);
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  // Ready means: started, webhooks registered, database reachable.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${lines.join('\n')}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ready) return bot;
+    if (Date.now() > deadline) {
+      await bot.stop('SIGKILL');
+      throw new Error(`bot not ready in time:\n${lines.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A small Webex world: the bot, two people, their 1:1 spaces and a group space with all three. */
+export interface World {
+  emulator: Emulator;
+  botToken: string;
+  botPerson: Person;
+  alice: Person;
+  bob: Person;
+  aliceDirect: string;
+  bobDirect: string;
+  group: string;
+}
+
+export async function createWorld(): Promise<World> {
+  const emulator = await startEmulator();
+  const { person: botPerson, token: botToken } = emulator.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
+  emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [] });
+  const alice = emulator.addPerson({ email: 'alice@example.com', displayName: 'Alice Owner', timezone: 'Asia/Singapore' });
+  const bob = emulator.addPerson({ email: 'bob@example.com', displayName: 'Bob Colleague', timezone: 'Europe/Paris' });
+  const aliceDirect = emulator.createDirectRoom(alice.id, botPerson.id).id;
+  const bobDirect = emulator.createDirectRoom(bob.id, botPerson.id).id;
+  const group = emulator.createGroupRoom('Team space', [alice.id, bob.id, botPerson.id]).id;
+  return { emulator, botToken, botPerson, alice, bob, aliceDirect, bobDirect, group };
+}
+
+/**
+ * The next message the bot posts in a space (optionally matching more). Call it before the
+ * action that causes the message: messages already there when it is called do not count.
+ */
+export function nextBotMessage(world: World, roomId: string, extra: (m: Message) => boolean = () => true, timeoutMs = 10_000): Promise<Message> {
+  const seen = new Set(world.emulator.messages(roomId).map((m) => m.id));
+  return world.emulator.waitForMessage((m) => m.roomId === roomId && m.personId === world.botPerson.id && !seen.has(m.id) && extra(m), timeoutMs);
+}
+
+export function cardOf(message: Message): Record<string, unknown> {
+  const content = message.attachments?.[0]?.content;
+  if (!content) throw new Error(`message has no card: ${message.markdown ?? message.text}`);
+  return content;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
