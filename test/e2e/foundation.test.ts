@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, sleep, startBotProcess, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
+import { signBody } from '../../src/transport/signature';
+
+/**
+ * The foundation end to end: the built bot with the real framework, in webhook mode, against
+ * the local Webex emulator.
+ */
+describe('foundation (e2e)', () => {
+  let world: World;
+  let bot: BotProcess;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    bot = await startBotProcess(world.emulator, world.botToken);
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await world?.emulator.close();
+  });
+
+  it('answers help in a 1:1 space with the help card', async () => {
+    const reply = nextBotMessage(world, world.aliceDirect);
+    world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
+    const message = await reply;
+    const card = cardOf(message);
+    expect(card.type).toBe('AdaptiveCard');
+    expect(JSON.stringify(card)).toContain('recording');
+    expect(message.markdown).toEqual(expect.stringContaining('recording'));
+  });
+
+  it('answers unknown text in a 1:1 space politely, with the help card', async () => {
+    const reply = nextBotMessage(world, world.aliceDirect);
+    world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'what can you do?' });
+    const message = await reply;
+    expect(message.markdown).toMatch(/didn't understand/i);
+    expect(cardOf(message).type).toBe('AdaptiveCard');
+  });
+
+  it('ignores a group message that does not mention it, and answers one that does', async () => {
+    const before = world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id).length;
+    world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' });
+    await sleep(1000);
+    expect(world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id)).toHaveLength(before);
+
+    const reply = nextBotMessage(world, world.group);
+    const asked = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true });
+    const message = await reply;
+    expect(cardOf(message).type).toBe('AdaptiveCard');
+    expect(message.parentId).toBe(asked.id);
+  });
+
+  it('refuses a forged or missing signature with 401 and processes nothing', async () => {
+    // A message the bot was never told about: in the group space, without a mention.
+    const message = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' });
+    const envelope = JSON.stringify({
+      id: 'webhook-id', name: 'webex-recording-bot', resource: 'messages', event: 'created', targetUrl: `${bot.url}/webhooks/webex`,
+      data: { id: message.id, roomId: world.group, roomType: 'group', personId: world.alice.id },
+    });
+    const send = (headers: Record<string, string>) =>
+      fetch(`${bot.url}/webhooks/webex`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: envelope });
+    const botMessages = () => world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id).length;
+    const before = botMessages();
+    expect((await send({})).status).toBe(401);
+    expect((await send({ 'x-spark-signature': signBody('wrong-secret', envelope) })).status).toBe(401);
+    expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, `${envelope} `) })).status).toBe(401);
+    await sleep(750);
+    expect(botMessages()).toBe(before);
+
+    // The same envelope, correctly signed, is processed: the refusals above were the signature's doing.
+    const reply = nextBotMessage(world, world.group);
+    expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, envelope) })).status).toBe(200);
+    expect(cardOf(await reply).type).toBe('AdaptiveCard');
+  });
+
+  it('serves health and readiness', async () => {
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+  });
+
+  it('keeps one webhook per resource across restarts and never deletes a foreign one', async () => {
+    const foreign = await fetch(`${world.emulator.apiUrl}/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'someone else', targetUrl: 'http://127.0.0.1:9/elsewhere', resource: 'messages', event: 'created' }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+
+    expect(await bot.stop()).toBe(0);
+    bot = await startBotProcess(world.emulator, world.botToken, { PUBLIC_URL: bot.url, PORT: String(bot.port) });
+
+    const list = await fetch(`${world.emulator.apiUrl}/webhooks`, { headers: { authorization: `Bearer ${world.botToken}` } })
+      .then((r) => r.json() as Promise<{ items: Array<{ id: string; targetUrl: string; resource: string; event: string }> }>);
+    const ours = list.items.filter((w) => w.targetUrl === `${bot.url}/webhooks/webex`);
+    expect(ours.map((w) => `${w.resource}/${w.event}`).sort()).toEqual(['all/all', 'attachmentActions/created']);
+    expect(list.items.map((w) => w.id)).toContain(foreign.id);
+
+    // And the restarted bot still answers.
+    const reply = nextBotMessage(world, world.aliceDirect);
+    world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
+    expect(cardOf(await reply).type).toBe('AdaptiveCard');
+  });
+});
+
+describe('start-up configuration errors', () => {
+  it('stops with exit code 1 and one message listing every problem', () => {
+    const run = spawnSync(process.execPath, [BOT_ENTRY], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: 'eighty', GROUP_LINKS: 'everyone' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.status).toBe(1);
+    for (const name of ['WEBEX_BOT_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'PORT', 'GROUP_LINKS']) {
+      expect(run.stderr).toContain(name);
+    }
+  });
+});
