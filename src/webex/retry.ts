@@ -44,6 +44,9 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   const raw = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!raw) return undefined;
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw));
+  // An HTTP date names its weekday and month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone
+  // would also read "-3" as a year.
+  if (!/[a-z]{3}/i.test(raw)) return undefined;
   const at = Date.parse(raw);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
