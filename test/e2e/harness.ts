@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator';
 import type { Message, Person } from '../../src/webex/types';
 
 /**
@@ -30,6 +30,8 @@ export interface BotProcess {
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** The bot's working directory; its SQLite database is `bot.sqlite` there. */
+  readonly dataDir: string;
   /** Every line the bot wrote to stdout and stderr. */
   readonly lines: string[];
   logs(): Array<Record<string, unknown>>;
@@ -39,9 +41,10 @@ export interface BotProcess {
 }
 
 export async function startBotProcess(emulator: Emulator, botToken: string, env: Record<string, string> = {}): Promise<BotProcess> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const url = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
+  emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${url}/oauth/callback`] });
   const child = spawn(process.execPath, [BOT_ENTRY], {
     cwd: dataDir,
     env: {
@@ -80,6 +83,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
     url,
     port,
     child,
+    dataDir,
     lines,
     logs,
     async waitForLog(predicate, timeoutMs = 10_000) {
@@ -123,10 +127,9 @@ export interface World {
   group: string;
 }
 
-export async function createWorld(): Promise<World> {
-  const emulator = await startEmulator();
+export async function createWorld(options: EmulatorOptions = {}): Promise<World> {
+  const emulator = await startEmulator(options);
   const { person: botPerson, token: botToken } = emulator.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
-  emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [] });
   const alice = emulator.addPerson({ email: 'alice@example.com', displayName: 'Alice Owner', timezone: 'Asia/Singapore' });
   const bob = emulator.addPerson({ email: 'bob@example.com', displayName: 'Bob Colleague', timezone: 'Europe/Paris' });
   const aliceDirect = emulator.createDirectRoom(alice.id, botPerson.id).id;
@@ -151,3 +154,18 @@ export function cardOf(message: Message): Record<string, unknown> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every Action.OpenUrl target in a card, nested ShowCards included. */
+export function openUrlsOf(card: unknown): string[] {
+  const urls: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'Action.OpenUrl' && typeof record.url === 'string') urls.push(record.url);
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(card);
+  return urls;
+}
