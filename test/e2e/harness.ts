@@ -169,3 +169,35 @@ export function openUrlsOf(card: unknown): string[] {
   visit(card);
   return urls;
 }
+
+/** Every Action.Submit's data in a card, nested ShowCards included. */
+export function submitDataOf(card: unknown): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'Action.Submit' && record.data && typeof record.data === 'object') found.push(record.data as Record<string, unknown>);
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(card);
+  return found;
+}
+
+/** Signs a person in the way a person does: the connect card's button, consent, callback. */
+export async function connectPerson(world: World, person: Person, directRoomId: string): Promise<void> {
+  const reply = nextBotMessage(world, directRoomId, (m) => Boolean(m.attachments?.length));
+  world.emulator.say({ as: person.id, roomId: directRoomId, text: 'connect' });
+  const authorize = openUrlsOf(cardOf(await reply)).find((u) => u.includes('/authorize'));
+  if (!authorize) throw new Error('the connect card has no sign-in button');
+  const connected = nextBotMessage(world, directRoomId, (m) => /connected/i.test(m.markdown ?? ''));
+  const page = await fetch(world.emulator.authorizeAs(authorize, person.id));
+  if (page.status !== 200) throw new Error(`sign-in failed: ${page.status} ${await page.text()}`);
+  await connected;
+}
+
+/** All text of a message: markdown, text and card JSON. */
+export function allTextOf(message: Message): string {
+  return `${message.markdown ?? ''}\n${message.text ?? ''}\n${JSON.stringify(message.attachments ?? [])}`;
+}
