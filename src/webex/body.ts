@@ -62,6 +62,32 @@ export async function readLimited(body: Readable, maxBytes: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/**
+ * The body of a 2xx answer as asked for: parsed JSON (undefined when empty), text, bytes, or
+ * nothing. A body that is too large or not JSON is a `problem`, reported as an error by the client.
+ */
+export async function readSuccessBody(
+  body: Readable & { dump(): Promise<void> },
+  responseType: ResponseType,
+  maxBytes: number,
+): Promise<{ value: unknown } | { problem: string }> {
+  if (responseType === 'none') {
+    await body.dump();
+    return { value: undefined };
+  }
+  const raw = await readLimited(body, maxBytes);
+  if (raw === undefined) return { problem: `response body larger than ${maxBytes} bytes` };
+  if (responseType === 'buffer') return { value: raw };
+  const text = raw.toString('utf8');
+  if (responseType === 'text') return { value: text };
+  if (text.trim() === '') return { value: undefined };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { problem: 'response body is not JSON' };
+  }
+}
+
 /** Webex error bodies: `{"message": "...", "errors": [{"description": "..."}], "trackingId": "..."}`. */
 export function parseErrorBody(text: string): { message?: string; trackingId?: string } {
   if (!text) return {};

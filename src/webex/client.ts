@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../log';
-import { encodeBody, firstHeader, parseErrorBody, readLimited, type ResponseType } from './body';
+import { encodeBody, firstHeader, parseErrorBody, readLimited, readSuccessBody, type ResponseType } from './body';
 import type {
   CommonRequestOptions,
   WebexCallInfo,
@@ -18,7 +18,7 @@ import type {
   WebexUrlRequestOptions,
 } from './client-types';
 import { WebexApiError, WebexUrlRefusedError } from './errors';
-import { defaultBackoffMs, parseRetryAfter, shouldRetry, type HttpMethod } from './retry';
+import { defaultBackoffMs, networkErrorCode, parseRetryAfter, shouldRetry, type HttpMethod } from './retry';
 
 export { parseLinkHeader, type LinkRelations } from './link-header';
 export type { HttpMethod, ResponseType };
@@ -219,7 +219,11 @@ export class WebexClient {
       const status = res.statusCode;
       const headerTrackingId = firstHeader(res.headers.trackingid);
       if (status >= 200 && status < 300) {
-        result = await this.readSuccess<T>(res, a, facts, headerTrackingId);
+        const read = await readSuccessBody(res.body, a.responseType, a.maxBodyBytes);
+        result =
+          'problem' in read
+            ? new WebexApiError({ ...facts, kind: 'http', status, trackingId: headerTrackingId, detail: read.problem })
+            : { status, headers: res.headers, body: read.value as T };
       } else {
         const raw = await readLimited(res.body, ERROR_BODY_LIMIT);
         const parsed = parseErrorBody(raw?.toString('utf8') ?? '');
@@ -233,7 +237,7 @@ export class WebexClient {
         });
       }
     } catch (err) {
-      const code = errorCode(err);
+      const code = networkErrorCode(err);
       result =
         timedOut || (code !== undefined && TIMEOUT_CODES.has(code))
           ? new WebexApiError({ ...facts, kind: 'timeout', status: 0, timeoutMs: this.timeoutMs })
@@ -244,43 +248,22 @@ export class WebexClient {
     const durationMs = Math.round(performance.now() - started);
     const failed = result instanceof WebexApiError ? result : undefined;
     const trackingId = result instanceof WebexApiError ? result.trackingId : firstHeader(result.headers.trackingid);
-    this.onCall?.({
-      method: a.method,
-      path: a.path,
-      route: a.route,
-      status: result.status,
-      durationMs,
-      attempt: a.attempt,
-      ...(trackingId !== undefined ? { trackingId } : {}),
-      ...(failed ? { kind: failed.kind } : {}),
-    });
+    try {
+      this.onCall?.({
+        method: a.method,
+        path: a.path,
+        route: a.route,
+        status: result.status,
+        durationMs,
+        attempt: a.attempt,
+        ...(trackingId !== undefined ? { trackingId } : {}),
+        ...(failed ? { kind: failed.kind } : {}),
+      });
+    } catch {
+      // A broken metrics hook must not fail the call.
+    }
     if (!failed) this.logger.debug({ method: a.method, path: a.path, status: result.status, durationMs, attempt: a.attempt }, 'Webex call');
     return result;
-  }
-
-  private async readSuccess<T>(
-    res: Dispatcher.ResponseData,
-    a: Attempt,
-    facts: AttemptFacts,
-    trackingId: string | undefined,
-  ): Promise<WebexResponse<T> | WebexApiError> {
-    const status = res.statusCode;
-    if (a.responseType === 'none') {
-      await res.body.dump();
-      return { status, headers: res.headers, body: undefined as T };
-    }
-    const raw = await readLimited(res.body, a.maxBodyBytes);
-    const bad = (detail: string) => new WebexApiError({ ...facts, kind: 'http', status, trackingId, detail });
-    if (raw === undefined) return bad(`response body larger than ${a.maxBodyBytes} bytes`);
-    if (a.responseType === 'buffer') return { status, headers: res.headers, body: raw as T };
-    const text = raw.toString('utf8');
-    if (a.responseType === 'text') return { status, headers: res.headers, body: text as T };
-    if (text.trim() === '') return { status, headers: res.headers, body: undefined as T };
-    try {
-      return { status, headers: res.headers, body: JSON.parse(text) as T };
-    } catch {
-      return bad('response body is not JSON');
-    }
   }
 
   /** The path to show in logs and errors: relative to the base for API URLs, never with the query. */
@@ -309,14 +292,4 @@ export class WebexClient {
       retryInMs !== undefined ? 'Webex call failed; retrying' : 'Webex call failed',
     );
   }
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (!err || typeof err !== 'object') return undefined;
-  const { code, cause } = err as { code?: unknown; cause?: unknown };
-  if (typeof code === 'string') return code;
-  if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') {
-    return (cause as { code: string }).code;
-  }
-  return undefined;
 }

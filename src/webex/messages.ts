@@ -61,7 +61,8 @@ export async function postFile(client: WebexClient, botToken: string, input: Pos
     const value = input[key];
     if (value !== undefined) form.append(key, value);
   }
-  form.append('files', new Blob([input.body], { type: input.contentType }), input.fileName);
+  // A copy into a plain ArrayBuffer: Blob does not take views of shared memory.
+  form.append('files', new Blob([Uint8Array.from(input.body)], { type: input.contentType }), input.fileName);
   const { body } = await client.request<Message>({ method: 'POST', path: '/messages', token: botToken, multipart: form });
   return body;
 }

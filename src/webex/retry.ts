@@ -57,3 +57,14 @@ export function defaultBackoffMs(retryIndex: number, random: () => number = Math
   const base = 500 * 2 ** retryIndex;
   return Math.round(base + base * 0.1 * random());
 }
+
+/** The code of a failed connection (`ECONNREFUSED`, `UND_ERR_SOCKET`…), also when undici wraps it in `cause`. */
+export function networkErrorCode(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const { code, cause } = err as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string') return code;
+  if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') {
+    return (cause as { code: string }).code;
+  }
+  return undefined;
+}
