@@ -17,17 +17,26 @@ export function advisoryKey(name: string): string {
 export class AdvisoryLocks {
   private readonly local = new KeyedMutex();
 
+  private readonly namespace: string;
+  private readonly lockTimeoutMs: number;
+  private readonly logger: Logger;
+
   constructor(
     private readonly pool: Pool,
-    private readonly namespace: string,
-    private readonly logger: Logger,
-  ) {}
+    options: { namespace: string; lockTimeoutMs: number; logger: Logger },
+  ) {
+    this.namespace = options.namespace;
+    this.lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs));
+    this.logger = options.logger;
+  }
 
   run<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return this.local.run(name, async () => {
       const key = advisoryKey(`${this.namespace}:${name}`);
       const client = await this.pool.connect();
       try {
+        // Waiting for another instance fails after lockTimeoutMs instead of hanging.
+        await client.query(`SET lock_timeout = ${this.lockTimeoutMs}`);
         await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
       } catch (err) {
         client.release(true);

@@ -63,7 +63,15 @@ export async function migratePostgres(
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [options.lockKey]);
-    if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+    if (options.schema) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+      const { rows } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+      if (rows[0]?.schema !== options.schema) {
+        throw new Error(
+          `Postgres connections do not use schema "${options.schema}" (search_path gives "${rows[0]?.schema}"); remove options= from the database URL`,
+        );
+      }
+    }
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
@@ -89,12 +97,12 @@ export async function migratePostgres(
   }
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Schema names are limited to plain identifiers; anything else is refused rather than escaped. */
 export function checkSchemaName(schema: string): string {
   if (!IDENTIFIER.test(schema)) {
-    throw new Error(`Postgres schema name must be letters, digits and underscores (at most 63), got "${schema}"`);
+    throw new Error(`Postgres schema name must be lower-case letters, digits and underscores (at most 63), got "${schema}"`);
   }
   return schema;
 }

@@ -53,23 +53,18 @@ export class PostgresStore implements Store {
     this.logger = options.logger;
     this.schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
     const base: PoolConfig = { connectionString: options.url, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 };
-    this.pool = new Pool({ ...base, max: options.poolSize ?? 10 });
+    // Set at connection start-up; init() checks it took effect (a URL with its own `options=` wins).
+    const queryConfig: PoolConfig = this.schema ? { ...base, options: `-c search_path=${this.schema}` } : base;
+    this.pool = new Pool({ ...queryConfig, max: options.poolSize ?? 10 });
     this.lockPool = new Pool({ ...base, max: options.lockPoolSize ?? 5 });
     const onIdleError = (err: Error) => this.logger.warn({ err: err.message }, 'idle database connection failed');
     this.pool.on('error', onIdleError);
     this.lockPool.on('error', onIdleError);
-    if (this.schema) {
-      // Queued before anything else on each new connection.
-      const setPath = `SET search_path TO ${quoteIdentifier(this.schema)}`;
-      this.pool.on('connect', (client) => {
-        client.query(setPath).catch((err: Error) => this.logger.error({ err: err.message }, 'could not set search_path'));
-      });
-    }
-    const setLockTimeout = `SET lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs ?? 30_000))}`;
-    this.lockPool.on('connect', (client) => {
-      client.query(setLockTimeout).catch((err: Error) => this.logger.error({ err: err.message }, 'could not set lock_timeout'));
+    this.locks = new AdvisoryLocks(this.lockPool, {
+      namespace: `webex-recording-bot:refresh:${this.schema ?? ''}`,
+      lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
+      logger: this.logger,
     });
-    this.locks = new AdvisoryLocks(this.lockPool, `webex-recording-bot:refresh:${this.schema ?? ''}`, this.logger);
   }
 
   async init(): Promise<void> {
