@@ -1,0 +1,15 @@
+/** Formatting of durations, sizes and times, and escaping of API text for markdown. */
+export { formatDuration, formatSpan } from './duration';
+export { formatSize } from './size';
+export {
+  UNKNOWN_TIME,
+  canonicalTimeZone,
+  formatClock,
+  formatClockOrDate,
+  formatLocalTime,
+  formatRelative,
+  formatShortLocalTime,
+  isValidTimeZone,
+  parseApiTime,
+} from './time';
+export { escapeMarkdown, isHttpUrl, markdownLinkTarget } from './markdown';
