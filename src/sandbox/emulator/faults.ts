@@ -1,0 +1,76 @@
+/** Fault injection: errors, delays and dropped connections applied before normal handling. */
+import type { NextFunction, Request, Response } from 'express';
+import { sendWebexError } from './errors';
+import type { FaultSpec } from './types';
+
+interface ActiveFault {
+  id: string;
+  spec: FaultSpec;
+  remaining: number | undefined;
+}
+
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+  private counter = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** Adds a fault; returns its id (for remove()). */
+  add(spec: FaultSpec): string {
+    if (spec.probability !== undefined && (spec.probability < 0 || spec.probability > 1)) {
+      throw new Error('Emulator: fault probability must be between 0 and 1');
+    }
+    const id = `fault-${++this.counter}`;
+    this.faults.push({ id, spec, remaining: spec.times });
+    return id;
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  list(): Array<{ id: string; spec: FaultSpec; remaining: number | undefined }> {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  /** The fault that applies to this request, consuming one of its `times`; undefined when none does. */
+  take(method: string, path: string): FaultSpec | undefined {
+    for (const fault of this.faults) {
+      if (fault.remaining !== undefined && fault.remaining <= 0) continue;
+      if (!matches(fault.spec, method, path)) continue;
+      if (fault.spec.probability !== undefined && this.random() >= fault.spec.probability) continue;
+      if (fault.remaining !== undefined) fault.remaining -= 1;
+      return fault.spec;
+    }
+    return undefined;
+  }
+
+  middleware() {
+    return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const fault = this.take(req.method, req.path);
+      if (!fault) return next();
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (fault.dropConnection) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status === undefined) return next();
+      sendWebexError(res, fault.status, fault.message, { retryAfter: fault.retryAfter });
+    };
+  }
+}
+
+function matches(spec: FaultSpec, method: string, path: string): boolean {
+  if (spec.method && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (typeof spec.path === 'string') {
+    return spec.path === path || `/v1${spec.path.startsWith('/') ? '' : '/'}${spec.path}` === path;
+  }
+  spec.path.lastIndex = 0;
+  return spec.path.test(path);
+}

@@ -1,0 +1,19 @@
+/**
+ * Local Webex emulator: the part of the Webex REST API (people, rooms, memberships, messages,
+ * attachment actions, webhooks, converged recordings, OAuth) that the bot and
+ * webex-node-bot-framework use, with webhook delivery, fault injection and a control API.
+ */
+import { Emulator } from './emulator';
+import type { EmulatorOptions } from './types';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = new Emulator(options);
+  await emulator.listen();
+  return emulator;
+}
+
+export { Emulator };
+export { signBody } from './webhooks';
+export { webexId, decodeWebexId } from './ids';
+export { silentMp3 } from './mp3';
+export * from './types';

@@ -1,0 +1,59 @@
+/** Creating people and bots (bots get a never-expiring token). */
+import type { Person } from '../../webex/types';
+import { decodeWebexId, randomSecret, randomUUID, webexId } from './ids';
+import { personView } from './routes/people';
+import type { EmulatorState } from './state';
+import { isValidTimeZone } from './timezone';
+import type { AddPersonInput, BotHandle, CreateBotInput } from './types';
+
+export function createPerson(state: EmulatorState, input: AddPersonInput): Person {
+  if (state.findPersonByEmail(input.email)) throw new Error(`Emulator: a person with email ${input.email} already exists`);
+  if (input.timezone && !isValidTimeZone(input.timezone)) throw new Error(`Emulator: invalid time zone ${input.timezone}`);
+  const decoded = input.id ? decodeWebexId(input.id) : undefined;
+  const uuid = decoded ? decoded.suffix : (input.id ?? randomUUID());
+  const id = decoded ? input.id! : webexId('PEOPLE', uuid);
+  if (state.findPerson(id)) throw new Error(`Emulator: a person with id ${id} already exists`);
+  const [first = '', ...rest] = input.displayName.split(' ');
+  const created = state.iso();
+  const person: Person & { created: string; lastModified: string } = {
+    id,
+    emails: [input.email],
+    displayName: input.displayName,
+    nickName: input.firstName ?? first,
+    firstName: input.firstName ?? first,
+    lastName: input.lastName ?? rest.join(' '),
+    orgId: state.orgId,
+    ...(input.timezone ? { timezone: input.timezone } : {}),
+    type: 'person',
+    created,
+    lastModified: created,
+  };
+  const record = { person, role: input.role ?? 'user', uuid, isBot: false } as const;
+  state.people.set(id, { ...record });
+  return personView(record);
+}
+
+export function createBot(state: EmulatorState, input: CreateBotInput): BotHandle {
+  if (state.findPersonByEmail(input.email)) throw new Error(`Emulator: a person with email ${input.email} already exists`);
+  const uuid = randomUUID();
+  const id = webexId('PEOPLE', uuid);
+  const created = state.iso();
+  const person: Person & { created: string; lastModified: string } = {
+    id,
+    emails: [input.email],
+    displayName: input.displayName,
+    nickName: input.displayName,
+    firstName: input.displayName,
+    lastName: '',
+    orgId: state.orgId,
+    type: 'bot',
+    created,
+    lastModified: created,
+  };
+  const record = { person, role: 'user', uuid, isBot: true } as const;
+  state.people.set(id, { ...record });
+  const token = input.token ?? randomSecret(48);
+  if (state.accessTokens.has(token)) throw new Error('Emulator: that bot token is already in use');
+  state.accessTokens.set(token, { token, personId: id, kind: 'bot', scopes: ['spark:all'], expiresAt: null });
+  return { person: personView(record), token };
+}
