@@ -53,8 +53,8 @@ export class RoomService {
     const existing = this.state.findDirectRoom(a, b);
     if (existing) return existing;
     const room = this.newRoom('direct', undefined, actorId);
-    this.addMembership(room, a, actorId);
-    this.addMembership(room, b, actorId);
+    const created = [this.addMembership(room, a), this.addMembership(room, b)];
+    for (const membership of created) this.announce(membership, actorId);
     return room;
   }
 
@@ -62,7 +62,8 @@ export class RoomService {
     if (!creatorId) throw new Error('Emulator: a group space needs at least one member');
     for (const id of memberIds) this.state.requirePerson(id);
     const room = this.newRoom('group', title, creatorId);
-    for (const id of new Set(memberIds)) this.addMembership(room, id, creatorId);
+    const created = [...new Set(memberIds)].map((id) => this.addMembership(room, id));
+    for (const membership of created) this.announce(membership, creatorId);
     return room;
   }
 
@@ -70,7 +71,9 @@ export class RoomService {
     const room = this.state.requireRoom(roomId);
     if (room.type === 'direct') throw new ApiError(400, 'Cannot add people to a direct space.');
     if (this.state.isMember(roomId, personId)) throw new ApiError(409, 'The person is already a member of this space.');
-    return this.addMembership(room, personId, actorId);
+    const membership = this.addMembership(room, personId);
+    this.announce(membership, actorId);
+    return membership;
   }
 
   private newRoom(type: RoomRecord['type'], title: string | undefined, creatorId: string): RoomRecord {
@@ -81,7 +84,7 @@ export class RoomService {
     return room;
   }
 
-  private addMembership(room: RoomRecord, personId: string, actorId: string): MembershipRecord {
+  private addMembership(room: RoomRecord, personId: string): MembershipRecord {
     const person = this.state.requirePerson(personId);
     const membership: MembershipRecord = {
       id: webexId('MEMBERSHIP', `${person.uuid}:${room.uuid}`),
@@ -91,13 +94,18 @@ export class RoomService {
       isModerator: false,
     };
     this.state.memberships.set(membership.id, membership);
+    return membership;
+  }
+
+  /** memberships:created for everyone in the space (after all of a new space's members were added). */
+  private announce(membership: MembershipRecord, actorId: string): void {
+    const roomId = membership.roomId;
     this.dispatcher.dispatch({
       resource: 'memberships',
       event: 'created',
       actorId,
       data: { ...this.membershipView(membership) },
-      visibleTo: (ownerId) => this.state.isMember(room.id, ownerId),
+      visibleTo: (ownerId) => this.state.isMember(roomId, ownerId),
     });
-    return membership;
   }
 }

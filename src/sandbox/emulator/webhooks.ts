@@ -66,7 +66,9 @@ export class WebhookDispatcher {
     for (const record of this.state.webhooks.values()) {
       const hook = record.webhook;
       if (hook.status !== 'active') continue;
-      if (hook.resource !== 'all' && hook.resource !== event.resource) continue;
+      // The `all` firehose does not carry card clicks: they need an attachmentActions webhook.
+      const resourceMatches = hook.resource === 'all' ? event.resource !== 'attachmentActions' : hook.resource === event.resource;
+      if (!resourceMatches) continue;
       if (hook.event !== 'all' && hook.event !== event.event) continue;
       if (!event.visibleTo(record.ownerId)) continue;
       if (!filterMatches(hook.filter, event.data, record.ownerId)) continue;
