@@ -7,7 +7,8 @@ import type { CardAttachment, Message } from '../webex/types';
 export interface Outgoing {
   /** Markdown text; for a card, the fallback shown by clients and notifications without cards. */
   markdown: string;
-  card?: Record<string, unknown>;
+  /** Adaptive Card JSON. */
+  card?: object;
   file?: { name: string; contentType: string; body: Buffer };
 }
 
@@ -21,6 +22,6 @@ export interface Messenger {
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;
 
-export function cardAttachment(card: Record<string, unknown>): CardAttachment {
-  return { contentType: CARD_CONTENT_TYPE, content: card };
+export function cardAttachment(card: object): CardAttachment {
+  return { contentType: CARD_CONTENT_TYPE, content: card as Record<string, unknown> };
 }

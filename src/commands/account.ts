@@ -1,4 +1,4 @@
-import { buildConnectCard } from '../cards/connect';
+import { buildConnectCard } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
 import { canonicalZone, resolveZone, type ZoneSource } from '../bot/zone';

@@ -1,5 +1,5 @@
-import { parseCardAction, type CardAction } from '../cards/actions';
-import { buildRecordingCard } from '../cards/recording';
+import { parseCardAction, type CardAction } from '../cards';
+import { buildRecordingCard } from '../cards';
 import type { Context } from '../bot/context';
 import { describeRecordingError, isAccessRefusal } from '../bot/errors';
 import type { Services } from '../bot/services';

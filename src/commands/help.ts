@@ -1,4 +1,4 @@
-import { buildHelpCard } from '../cards/help';
+import { buildHelpCard } from '../cards';
 import type { Handler } from './router';
 
 export const help: Handler<{ name: 'help' }> = async (_services, ctx) => {

@@ -1,4 +1,4 @@
-import { buildRecordingListCard } from '../cards/list';
+import { buildRecordingListCard } from '../cards';
 import { describeRecordingError } from '../bot/errors';
 import { resolveZone } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';

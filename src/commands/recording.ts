@@ -1,4 +1,4 @@
-import { buildRecordingCard } from '../cards/recording';
+import { buildRecordingCard } from '../cards';
 import type { Context } from '../bot/context';
 import { describeRecordingError } from '../bot/errors';
 import type { Services } from '../bot/services';

@@ -52,15 +52,29 @@ describe('foundation (e2e)', () => {
   });
 
   it('refuses a forged or missing signature with 401 and processes nothing', async () => {
-    // A message the bot was never told about: in the group space, without a mention.
-    const message = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' });
+    // Pause the bot's webhooks so that Webex does not deliver the next message itself.
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${world.emulator.apiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${world.botToken}`, 'content-type': 'application/json' } });
+    const hooks = ((await (await api('/webhooks')).json()) as { items: Array<{ id: string; name: string; targetUrl: string }> }).items
+      .filter((w) => w.targetUrl === `${bot.url}/webhooks/webex`);
+    const setStatus = async (status: string) => {
+      for (const w of hooks) {
+        const answer = await api(`/webhooks/${w.id}`, { method: 'PUT', body: JSON.stringify({ name: w.name, targetUrl: w.targetUrl, status }) });
+        expect(answer.status).toBe(200);
+      }
+    };
+    await setStatus('inactive');
+    const message = world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
+    await world.emulator.idle();
+    await setStatus('active');
+
     const envelope = JSON.stringify({
       id: 'webhook-id', name: 'webex-recording-bot', resource: 'messages', event: 'created', targetUrl: `${bot.url}/webhooks/webex`,
-      data: { id: message.id, roomId: world.group, roomType: 'group', personId: world.alice.id },
+      data: { id: message.id, roomId: world.aliceDirect, roomType: 'direct', personId: world.alice.id },
     });
     const send = (headers: Record<string, string>) =>
       fetch(`${bot.url}/webhooks/webex`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: envelope });
-    const botMessages = () => world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id).length;
+    const botMessages = () => world.emulator.messages(world.aliceDirect).filter((m) => m.personId === world.botPerson.id).length;
     const before = botMessages();
     expect((await send({})).status).toBe(401);
     expect((await send({ 'x-spark-signature': signBody('wrong-secret', envelope) })).status).toBe(401);
@@ -69,7 +83,7 @@ describe('foundation (e2e)', () => {
     expect(botMessages()).toBe(before);
 
     // The same envelope, correctly signed, is processed: the refusals above were the signature's doing.
-    const reply = nextBotMessage(world, world.group);
+    const reply = nextBotMessage(world, world.aliceDirect);
     expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, envelope) })).status).toBe(200);
     expect(cardOf(await reply).type).toBe('AdaptiveCard');
   });
