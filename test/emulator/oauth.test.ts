@@ -132,6 +132,7 @@ describe('emulator: OAuth (Webex Integration)', () => {
     expect(refreshed.body.refresh_token).toBe(first.refresh_token);
     expect((await getJson(`${emu.apiUrl}/people/me`, refreshed.body.access_token)).status).toBe(200);
     expect(emu.tokenStats(alice.id).refreshGrants).toBe(1);
+    expect(emu.issuedTokens(alice.id).sort()).toEqual([first.access_token, first.refresh_token, refreshed.body.access_token].sort());
 
     emu.expireAccessTokens(alice.id);
     expect((await getJson(`${emu.apiUrl}/people/me`, refreshed.body.access_token)).status).toBe(401);

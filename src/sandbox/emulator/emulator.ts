@@ -159,6 +159,15 @@ export class Emulator {
     return this.ctx.oauth.tokenStats(this.ctx.state.requirePerson(personId).person.id);
   }
 
+  /** Every access and refresh token ever issued to this person (to check that none leaks into logs or storage). */
+  issuedTokens(personId: string): string[] {
+    const { state } = this.ctx;
+    const id = state.requirePerson(personId).person.id;
+    const access = [...state.accessTokens.values()].filter((t) => t.personId === id && t.kind === 'person').map((t) => t.token);
+    const refresh = [...state.refreshTokens.values()].filter((t) => t.personId === id).map((t) => t.token);
+    return [...access, ...refresh];
+  }
+
   /** Does what the consent page does, without a browser; returns the redirect URL (code or error, and state). */
   authorizeAs(authorizeUrl: string, personId: string, decision: 'accept' | 'decline' = 'accept'): string {
     const outcome = this.ctx.oauth.authorize(new URL(authorizeUrl).searchParams);
