@@ -13,14 +13,21 @@ describe('recording details (e2e)', () => {
   let bot: BotProcess;
   let carla: Person;
   let carlaDirect: string;
+  let dave: Person;
+  let daveDirect: string;
+  /** A group space with Alice, Bob, Carla, Dave and the bot. */
+  let team: string;
 
   beforeAll(async () => {
     world = await createWorld();
     carla = world.emulator.addPerson({ email: 'carla@example.com', displayName: 'Carla Compliance', role: 'compliance', timezone: 'America/New_York' });
     carlaDirect = world.emulator.createDirectRoom(carla.id, world.botPerson.id).id;
-    world.emulator.addMembership?.(world.group, carla.id);
+    dave = world.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave New', timezone: 'UTC' });
+    daveDirect = world.emulator.createDirectRoom(dave.id, world.botPerson.id).id;
+    team = world.emulator.createGroupRoom('Recordings team', [world.alice.id, world.bob.id, carla.id, dave.id, world.botPerson.id]).id;
     world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] }));
-    bot = await startBotProcess(world.emulator, world.botToken);
+    // Alice sends more than the default 20 commands a minute in this suite.
+    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' });
     await connectPerson(world, world.alice, world.aliceDirect);
     await connectPerson(world, world.bob, world.bobDirect);
     await connectPerson(world, carla, carlaDirect);
@@ -67,8 +74,8 @@ describe('recording details (e2e)', () => {
   });
 
   it('keeps links out of a group space and gives them by DM to those who may fetch them', async () => {
-    const reply = nextBotMessage(world, world.group);
-    const asked = world.emulator.say({ as: world.alice.id, roomId: world.group, text: `recording ${SEED}`, mentionBot: true });
+    const reply = nextBotMessage(world, team);
+    const asked = world.emulator.say({ as: world.alice.id, roomId: team, text: `recording ${SEED}`, mentionBot: true });
     const groupCard = await reply;
     expect(groupCard.parentId).toBe(asked.id);
     const text = allTextOf(groupCard);
@@ -79,7 +86,7 @@ describe('recording details (e2e)', () => {
     expect(sendLinks).toBeDefined();
 
     // Bob has no access: he is told so, by DM, and nothing lands in the group.
-    const groupBefore = world.emulator.messages(world.group).length;
+    const groupBefore = world.emulator.messages(team).length;
     const refusal = nextBotMessage(world, world.bobDirect);
     world.emulator.click({ as: world.bob.id, messageId: groupCard.id, inputs: sendLinks! });
     const refused = await refusal;
@@ -97,20 +104,17 @@ describe('recording details (e2e)', () => {
     expect(carlaCalls.map((c) => c.caller.personId)).toContain(carla.id);
     expect(carlaCalls.map((c) => c.caller.personId)).not.toContain(world.alice.id);
     await sleep(300);
-    expect(world.emulator.messages(world.group).length).toBe(groupBefore);
+    expect(world.emulator.messages(team).length).toBe(groupBefore);
   });
 
   it('asks a person who is not connected to sign in: a note in the group, the card by DM, then answers', async () => {
-    const dave = world.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave New', timezone: 'UTC' });
-    const daveDirect = world.emulator.createDirectRoom(dave.id, world.botPerson.id).id;
-    world.emulator.addMembership?.(world.group, dave.id);
     world.emulator.addRecording(seedRecording({ id: 'dave-recording-1', topic: 'Dave sync', ownerId: dave.id, ownerEmail: 'dave@example.com' }));
-    const note = nextBotMessage(world, world.group);
+    const note = nextBotMessage(world, team);
     const card = nextBotMessage(world, daveDirect, (m) => Boolean(m.attachments?.length));
-    world.emulator.say({ as: dave.id, roomId: world.group, text: 'recording dave-recording-1', mentionBot: true });
+    world.emulator.say({ as: dave.id, roomId: team, text: 'recording dave-recording-1', mentionBot: true });
     expect((await note).markdown).toMatch(/sign in/i);
     const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
-    const answer = nextBotMessage(world, world.group, (m) => allTextOf(m).includes('Dave sync'));
+    const answer = nextBotMessage(world, team, (m) => allTextOf(m).includes('Dave sync'));
     await fetch(world.emulator.authorizeAs(authorize, dave.id));
     const answered = await answer;
     expect(openUrlsOf(cardOf(answered))).toEqual([]);
@@ -151,19 +155,20 @@ describe('recording details (e2e)', () => {
   });
 
   describe('every Webex answer of the error table', () => {
-    const rows: Array<[number, RegExp, number?]> = [
-      [400, /rejected the request as invalid/],
-      [403, /only its owner, an admin or a compliance officer/],
-      [404, /No recording with that ID is visible/],
-      [405, /No recording with that ID is visible/],
-      [410, /no longer available/],
+    // [status, what the answer says, Retry-After seconds (0: none)]
+    const rows: Array<[number, RegExp, number]> = [
+      [400, /rejected the request as invalid/, 0],
+      [403, /only its owner, an admin or a compliance officer/, 0],
+      [404, /No recording with that ID is visible/, 0],
+      [405, /No recording with that ID is visible/, 0],
+      [410, /no longer available/, 0],
       [423, /locked for now\. Try again in 45 s/, 45],
-      [428, /could not scan .* malware/],
+      [428, /could not scan .* malware/, 0],
       [429, /rate-limiting.*Try again in 60 s/, 60],
-      [500, /having trouble/],
-      [502, /having trouble/],
-      [503, /having trouble/],
-      [504, /having trouble/],
+      [500, /having trouble/, 0],
+      [502, /having trouble/, 0],
+      [503, /having trouble/, 0],
+      [504, /having trouble/, 0],
     ];
     it.each(rows)('%i', async (status, expected, retryAfter) => {
       const id = `error-${status}`;
