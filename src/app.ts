@@ -7,6 +7,7 @@ import { createBot } from './bot/bot';
 import { createRestMessenger } from './bot/rest-messenger';
 import type { Config } from './config';
 import { createLogger, type Logger } from './log';
+import { escapeMarkdown } from './format';
 import { createMetrics } from './metrics';
 import { createServer } from './server';
 import { createStore } from './store';
@@ -68,7 +69,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     logger,
     now,
     async onConnected({ personId, email }) {
-      await messenger.post({ toPersonId: personId }, { markdown: `You're connected as ${email.replace(/([\\`*_[\]<>@])/g, '\\$1')}. Ask me for a recording any time.` });
+      await messenger.post({ toPersonId: personId }, { markdown: `You're connected as ${escapeMarkdown(email)}. Ask me for a recording any time.` });
       const pending = await store.takePendingRequests(personId);
       for (const request of pending) await bot?.replay({ ...request, personEmail: email });
     },

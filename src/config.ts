@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { isValidTimeZone } from './format/time';
 
 /**
  * The bot's configuration: SPEC section 7, read once from the environment and frozen.
@@ -42,15 +43,6 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
-
 const optionalText = z
   .string()
   .transform((v) => v.trim())
@@ -85,7 +77,7 @@ const schema = z.object({
     .refine((v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v), 'DATABASE_URL must be sqlite:<file>, sqlite::memory: or postgres://…'),
   DEFAULT_TIMEZONE: optionalText
     .transform((v) => v ?? 'UTC')
-    .refine(isValidZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris'),
+    .refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   GROUP_LINKS: optionalText
     .transform((v) => (v ?? 'private').toLowerCase())
     .pipe(z.enum(['private', 'public'], { error: 'GROUP_LINKS must be private or public' })),
@@ -181,4 +173,14 @@ export function exportFrameworkEnvironment(config: Config, env: NodeJS.ProcessEn
   env.HYDRA_SERVICE_URL = config.webexApiUrl;
   const origin = new URL(config.webexApiUrl).origin;
   env.U2C_SERVICE_URL = origin === 'https://webexapis.com' ? 'https://u2c.wbx2.com/u2c/api/v1' : `${origin}/u2c/api/v1`;
+}
+
+/**
+ * The HTTP port alone (`PORT`, default 3000), for the sandbox: it needs no other setting, so it
+ * cannot go through `loadConfig`, which requires a bot token.
+ */
+export function loadPort(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = schema.shape.PORT.safeParse(env.PORT);
+  if (!parsed.success) throw new ConfigError(['PORT must be a port number (0-65535)']);
+  return parsed.data;
 }

@@ -2,31 +2,12 @@ import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import type { WebexClient } from '../webex/client';
 import { getMe } from '../webex/people';
+import { isValidTimeZone } from '../format';
 
 export type ZoneSource = 'override' | 'profile' | 'default' | 'utc';
 
 /** The Webex profile's time zone is looked up again at most this often. */
 export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-export function isIanaZone(name: string): boolean {
-  if (!name || /^[+-]?\d/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The canonical spelling of a zone the person typed in any case ("europe/paris" → "Europe/Paris"). */
-export function canonicalZone(name: string): string | null {
-  const trimmed = name.trim();
-  if (!isIanaZone(trimmed)) return null;
-  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
-  if (resolved.toLowerCase() === trimmed.toLowerCase()) return resolved;
-  const exact = Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === trimmed.toLowerCase());
-  return exact ?? resolved;
-}
 
 /**
  * The requester's zone, first that applies (SPEC section 4): their override; their Webex
@@ -38,7 +19,7 @@ export async function resolveZone(
   token: string | null,
 ): Promise<{ zone: string; source: ZoneSource }> {
   const settings = await deps.store.getSettings(personId);
-  if (settings.timezoneOverride && isIanaZone(settings.timezoneOverride)) return { zone: settings.timezoneOverride, source: 'override' };
+  if (settings.timezoneOverride && isValidTimeZone(settings.timezoneOverride)) return { zone: settings.timezoneOverride, source: 'override' };
   let profileZone = settings.profileTimezone;
   const stale = !settings.profileCheckedAt || deps.now().getTime() - settings.profileCheckedAt.getTime() > PROFILE_MAX_AGE_MS;
   if (stale && token) {
@@ -50,7 +31,7 @@ export async function resolveZone(
       deps.logger.warn({ personId, err: String(err) }, 'could not read the Webex profile time zone');
     }
   }
-  if (profileZone && isIanaZone(profileZone)) return { zone: profileZone, source: 'profile' };
+  if (profileZone && isValidTimeZone(profileZone)) return { zone: profileZone, source: 'profile' };
   if (deps.defaultZone && deps.defaultZone !== 'UTC') return { zone: deps.defaultZone, source: 'default' };
   return { zone: 'UTC', source: 'utc' };
 }

@@ -1,7 +1,8 @@
 import { buildConnectCard } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
-import { canonicalZone, resolveZone, type ZoneSource } from '../bot/zone';
+import { resolveZone, type ZoneSource } from '../bot/zone';
+import { canonicalTimeZone, escapeMarkdown } from '../format';
 import type { Handler } from './router';
 
 const ZONE_SOURCE_WORDS: Record<ZoneSource, string> = {
@@ -55,7 +56,7 @@ export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
   const recordingScopes = account.tokens.scopes.filter((s) => s.includes('recordings'));
   const scopeText = recordingScopes.length ? recordingScopes.map((s) => `\`${s}\``).join(', ') : 'none (ask your Webex admin)';
   await ctx.reply({
-    markdown: [`Linked Webex account: ${escapeInline(account.email)}`, `Recording scopes: ${scopeText}`, zoneLine].join('\n\n'),
+    markdown: [`Linked Webex account: ${escapeMarkdown(account.email)}`, `Recording scopes: ${scopeText}`, zoneLine].join('\n\n'),
   });
   return 'ok';
 };
@@ -73,17 +74,12 @@ export const timezone: Handler<{ name: 'timezone'; argument: string | null }> = 
     await ctx.reply({ markdown: `Your own time-zone setting is cleared. Times are shown in **${zone}**, from ${ZONE_SOURCE_WORDS[source]}.` });
     return 'ok';
   }
-  const zone = canonicalZone(command.argument);
+  const zone = canonicalTimeZone(command.argument);
   if (!zone) {
-    await ctx.reply({ markdown: `"${escapeInline(command.argument)}" is not an IANA time zone. Try for example \`timezone Europe/Paris\` or \`timezone America/New_York\`.` });
+    await ctx.reply({ markdown: `"${escapeMarkdown(command.argument)}" is not an IANA time zone. Try for example \`timezone Europe/Paris\` or \`timezone America/New_York\`.` });
     return 'invalid';
   }
   await services.store.setTimezoneOverride(ctx.personId, zone);
   await ctx.reply({ markdown: `Done: times are now shown in **${zone}**. \`timezone auto\` goes back to your Webex profile's zone.` });
   return 'ok';
 };
-
-/** Text the person or Webex supplied, shown as data inside markdown. */
-export function escapeInline(text: string): string {
-  return text.replace(/[\\`*_{}\[\]()#+\-.!|~<>@]/g, (c) => `\\${c}`);
-}

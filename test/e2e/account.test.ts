@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message, Person } from '../../src/webex/types';
 import { CLIENT_SECRET, cardOf, createWorld, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
 
 /**
@@ -70,7 +71,7 @@ describe('account linking (e2e)', () => {
     await connected;
 
     const me = await whoami(world.alice, world.aliceDirect);
-    expect(me.markdown).toContain('alice@example\\.com');
+    expect(me.markdown).toContain(escapeMarkdown('alice@example.com'));
     expect(me.markdown).toContain('spark:recordings_read');
     expect(me.markdown).toContain('Asia/Singapore');
 

@@ -45,7 +45,7 @@ describe('messages and people', () => {
     await postFile(h.client, BOT, { toPersonId: 'PERSON1', markdown: 'Short notes', fileName: 'notes.txt', contentType: 'text/plain', body: Buffer.from('the notes') });
     const contentType = seen!.headers['content-type']!;
     expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
-    const parsed = await new Response(seen!.body, { headers: { 'content-type': contentType } }).formData();
+    const parsed = await new Response(new Uint8Array(seen!.body), { headers: { 'content-type': contentType } }).formData();
     expect(parsed.get('toPersonId')).toBe('PERSON1');
     expect(parsed.get('markdown')).toBe('Short notes');
     expect(parsed.get('roomId')).toBeNull();
