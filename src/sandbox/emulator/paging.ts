@@ -41,9 +41,10 @@ export function paginate<T>(
   options: { defaultMax: number; limit: number; pin?: Record<string, string> },
 ): T[] {
   const max = parseMax(req, options.defaultMax, options.limit);
+  const size = Math.min(max, state.config.maxPageItems);
   const offset = decodeCursor(queryParam(req, 'cursor'));
-  const page = items.slice(offset, offset + max);
-  if (offset + max < items.length) {
+  const page = items.slice(offset, offset + size);
+  if (offset + size < items.length) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
       if (key === 'cursor' || key === 'max') continue;
@@ -52,7 +53,7 @@ export function paginate<T>(
     }
     for (const [key, value] of Object.entries(options.pin ?? {})) params.set(key, value);
     params.set('max', String(max));
-    params.set('cursor', Buffer.from(JSON.stringify({ o: offset + max })).toString('base64url'));
+    params.set('cursor', Buffer.from(JSON.stringify({ o: offset + size })).toString('base64url'));
     const path = req.originalUrl.split('?')[0];
     res.setHeader('Link', `<${state.baseUrl}${path}?${params.toString()}>; rel="next"`);
   }

@@ -16,6 +16,8 @@ export interface ResolvedConfig {
   codeLifetimeSeconds: number;
   linkLifetimeSeconds: number;
   deliveryTimeoutMs: number;
+  /** Most items one page of a list holds, whatever `max` asked for (Webex may return fewer). */
+  maxPageItems: number;
   now: () => number;
 }
 
@@ -29,6 +31,7 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     codeLifetimeSeconds: options.codeLifetimeSeconds ?? 300,
     linkLifetimeSeconds: options.linkLifetimeSeconds ?? 3 * 3600,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
+    maxPageItems: options.maxPageItems ?? 100,
     now: options.now ?? Date.now,
   };
 }

@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   linkLifetimeSeconds?: number;
   /** Timeout of one webhook delivery. Default 10 s. */
   deliveryTimeoutMs?: number;
+  /** Most items one page of a list holds even when `max` asks for more, to exercise paging. Default 100. */
+  maxPageItems?: number;
   /** Clock, in epoch milliseconds. Default Date.now. */
   now?: () => number;
 }
