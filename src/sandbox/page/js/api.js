@@ -1,0 +1,39 @@
+// The page's calls to its server: the sandbox description, and the emulator's control API
+// proxied under /api (POST /api/say, POST /api/click, GET /api/rooms/:id/messages, …).
+
+async function request(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = text;
+  }
+  if (!res.ok) {
+    const message = (data && data.message) || `${method} ${path} failed with ${res.status}`;
+    throw new Error(message);
+  }
+  return data;
+}
+
+/** Lists come back as arrays or as `{items: [...]}`. */
+function items(data) {
+  if (Array.isArray(data)) return data;
+  if (data && Array.isArray(data.items)) return data.items;
+  return [];
+}
+
+export const api = {
+  sandbox: () => request('GET', '/api/sandbox'),
+  messages: async (roomId) => items(await request('GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`)),
+  calls: async (since) => items(await request('GET', `/api/calls?since=${since}`)),
+  say: (as, roomId, text, mentionBot) => request('POST', '/api/say', { as, roomId, text, mentionBot }),
+  click: (as, messageId, inputs) => request('POST', '/api/click', { as, messageId, inputs }),
+  /** Server-sent events of the emulator: 'call' and 'message'. */
+  events: () => new EventSource('/api/events'),
+};

@@ -1,0 +1,280 @@
+// The sandbox page: pick who you are and where, talk to the bot, click its cards, and watch
+// the Webex API calls it makes. State lives in the URL hash (#as=owner&in=direct).
+import { api } from './api.js';
+import { Conversation } from './conversation.js';
+import { renderFixtures } from './fixtures.js';
+import { Inspector } from './inspector.js';
+import { avatar, el, toast } from './util.js';
+
+const $ = (id) => document.getElementById(id);
+const QUICK_COMMANDS = ['help', 'connect', 'whoami', 'recordings', 'timezone', 'disconnect'];
+
+let info;
+let conversation;
+let inspector;
+const state = { as: 'owner', in: 'direct' };
+/** Unread bot messages per room ID, for spaces not on screen. */
+const unread = new Map();
+let messages = [];
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (info.people.some((p) => p.key === params.get('as'))) state.as = params.get('as');
+  if (['direct', 'group'].includes(params.get('in'))) state.in = params.get('in');
+}
+
+function writeHash() {
+  history.replaceState(null, '', `#as=${state.as}&in=${state.in}`);
+}
+
+const me = () => info.people.find((p) => p.key === state.as);
+const roomId = () => (state.in === 'group' ? info.group.id : me().directRoomId);
+
+function personById(id) {
+  if (id === info.bot.id) return { ...info.bot, isBot: true };
+  return info.people.find((p) => p.id === id) || null;
+}
+
+function who(message) {
+  return personById(message.personId) || { displayName: message.personEmail || 'Someone' };
+}
+
+function nameOf(key) {
+  const person = info.people.find((p) => p.id === key || p.email === key);
+  if (person) return person.displayName;
+  if (key === info.bot.id || key === info.bot.email) return info.bot.displayName;
+  return undefined;
+}
+
+// ---- pickers ---------------------------------------------------------------------------------
+
+function renderPeople() {
+  $('people').replaceChildren(
+    ...info.people.map((p) => {
+      const count = unread.get(p.directRoomId) || 0;
+      return el(
+        'button',
+        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(p.key === state.as), 'data-testid': `as-${p.key}`, onclick: () => switchTo({ as: p.key }) },
+        avatar(p),
+        el('div', { class: 'pick-main' }, el('div', { class: 'pick-name' }, p.displayName, el('span', { class: `role ${p.role}`, text: p.role === 'user' ? p.key : p.role })), el('div', { class: 'pick-sub', text: p.access, title: p.access })),
+        count && p.key !== state.as ? el('span', { class: 'badge', title: 'new messages in their 1:1 space', text: String(count) }) : null,
+      );
+    }),
+  );
+}
+
+function renderSpaces() {
+  const person = me();
+  const spaces = [
+    { key: 'direct', title: info.bot.displayName, sub: `1:1 with the bot`, room: person.directRoomId, icon: avatar({ ...info.bot, isBot: true }) },
+    { key: 'group', title: info.group.title, sub: `group space · @mention ${info.bot.displayName}`, room: info.group.id, icon: avatar({ displayName: info.group.title, isGroup: true }) },
+  ];
+  $('spaces').replaceChildren(
+    ...spaces.map((s) => {
+      const count = s.key === state.in ? 0 : unread.get(s.room) || 0;
+      return el(
+        'button',
+        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(s.key === state.in), 'data-testid': `in-${s.key}`, onclick: () => switchTo({ in: s.key }) },
+        s.icon,
+        el('div', { class: 'pick-main' }, el('div', { class: 'pick-name', text: s.title }), el('div', { class: 'pick-sub', text: s.sub })),
+        count ? el('span', { class: 'badge', 'data-testid': `unread-${s.key}`, text: String(count) }) : null,
+      );
+    }),
+  );
+}
+
+function renderHeader() {
+  const person = me();
+  const group = state.in === 'group';
+  $('chat-avatar').replaceWith(Object.assign(group ? avatar({ displayName: info.group.title, isGroup: true }, 'lg') : avatar({ ...info.bot, isBot: true }, 'lg'), { id: 'chat-avatar' }));
+  $('chat-title').textContent = group ? info.group.title : info.bot.displayName;
+  $('chat-sub').textContent = group
+    ? `${info.people.map((p) => p.displayName.split(' ')[0]).join(', ')} and ${info.bot.displayName}`
+    : `Bot · ${info.bot.email} · your 1:1 space`;
+  $('chat-as').replaceChildren('You are', avatar(person, 'sm'), el('strong', { text: person.displayName }), el('span', { text: `· ${person.timezone}` }));
+  $('mention-chip').hidden = !group;
+  $('mention-chip').textContent = `@${info.bot.displayName}`;
+  $('input').placeholder = group ? `Write to ${info.group.title}` : `Message ${info.bot.displayName}`;
+  $('composer-note').textContent = group
+    ? `In a group space Webex only gives the bot messages that @mention it, so yours start with @${info.bot.displayName}.`
+    : 'Enter sends · Shift+Enter adds a line · try a recording from the list on the left';
+}
+
+function emptyState() {
+  const group = state.in === 'group';
+  return el(
+    'div',
+    { class: 'empty' },
+    avatar({ ...info.bot, isBot: true }, 'lg'),
+    el('h3', { text: group ? `${info.group.title}: nothing yet` : `Say hi to ${info.bot.displayName}` }),
+    el('p', {}, 'Ask for a recording with ', el('code', { text: 'recording <id>' }), ' (pick one on the left), or type ', el('code', { text: 'help' }), '.'),
+    el('p', { text: group ? 'Cards in a group space carry no download links: people ask for them by direct message.' : 'The first time, the bot asks you to sign in with Webex: the emulator\u2019s consent page opens in a new tab.' }),
+  );
+}
+
+// ---- conversation ----------------------------------------------------------------------------
+
+async function loadMessages() {
+  const room = roomId();
+  const list = await api.messages(room);
+  if (room !== roomId()) return;
+  messages = list;
+  conversation.show(`${state.as}:${room}`, messages, emptyState());
+}
+
+function switchTo(change) {
+  Object.assign(state, change);
+  writeHash();
+  unread.delete(roomId());
+  renderPeople();
+  renderSpaces();
+  renderHeader();
+  loadMessages().catch((err) => toast(err.message, 'error'));
+  $('input').focus();
+}
+
+async function send(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return;
+  $('send').disabled = true;
+  try {
+    await api.say(me().id, roomId(), trimmed, state.in === 'group');
+    $('input').value = '';
+    autosize();
+  } catch (err) {
+    toast(err.message, 'error');
+  } finally {
+    $('send').disabled = false;
+    $('input').focus();
+  }
+}
+
+/** Sign-in links go to the emulator's consent page; preselect the person acting in the page. */
+function openUrl(url) {
+  let target = url;
+  try {
+    const parsed = new URL(url);
+    if (/\/authorize$/.test(parsed.pathname) && !parsed.searchParams.has('login_hint')) {
+      parsed.searchParams.set('login_hint', me().email);
+      target = parsed.toString();
+    }
+  } catch {
+    // Not a URL the page understands: open it as it is.
+  }
+  window.open(target, '_blank', 'noopener');
+}
+
+async function submit(message, data) {
+  const person = me();
+  try {
+    await api.click(person.id, message.id, data);
+    toast(`Clicked as ${person.displayName}`);
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+function fileLink(url) {
+  const query = `as=${encodeURIComponent(me().id)}&url=${encodeURIComponent(url)}`;
+  return { href: `/file?${query}`, meta: `/file/meta?${query}` };
+}
+
+// ---- live events -----------------------------------------------------------------------------
+
+let refetchTimer;
+function refetchSoon() {
+  clearTimeout(refetchTimer);
+  refetchTimer = setTimeout(() => loadMessages().catch(() => undefined), 60);
+}
+
+function onMessage(message) {
+  if (message.roomId === roomId()) {
+    if (!messages.some((m) => m.id === message.id)) {
+      messages = [...messages, message];
+      conversation.show(`${state.as}:${roomId()}`, messages, emptyState());
+    }
+    return;
+  }
+  if (message.personId !== info.bot.id) return;
+  unread.set(message.roomId, (unread.get(message.roomId) || 0) + 1);
+  renderPeople();
+  renderSpaces();
+}
+
+function onCall(call) {
+  inspector.add(call);
+  // Message deletions (a refreshed card replacing the old one) arrive only as API calls.
+  if (call.method === 'DELETE' && call.path.startsWith('/v1/messages/')) refetchSoon();
+}
+
+function connectEvents() {
+  const status = $('status');
+  const events = api.events();
+  events.addEventListener('open', () => {
+    status.className = 'status live';
+    status.querySelector('.status-text').textContent = 'live · emulator connected';
+    // Catch up on whatever happened while the stream was down.
+    api.calls(inspector.lastSeq).then((calls) => calls.forEach((c) => inspector.add(c, false))).catch(() => undefined);
+    refetchSoon();
+  });
+  events.addEventListener('error', () => {
+    status.className = 'status down';
+    status.querySelector('.status-text').textContent = 'reconnecting…';
+  });
+  events.addEventListener('message', (e) => onMessage(JSON.parse(e.data)));
+  events.addEventListener('call', (e) => onCall(JSON.parse(e.data)));
+}
+
+// ---- composer --------------------------------------------------------------------------------
+
+function autosize() {
+  const input = $('input');
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
+}
+
+function setUpComposer() {
+  const input = $('input');
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    send(input.value);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send(input.value);
+    }
+  });
+  input.addEventListener('input', autosize);
+  $('quick').replaceChildren(
+    ...QUICK_COMMANDS.map((command) => el('button', { type: 'button', 'data-testid': `quick-${command}`, onclick: () => send(command), text: command })),
+  );
+}
+
+async function boot() {
+  info = await api.sandbox();
+  readHash();
+  writeHash();
+  conversation = new Conversation($('messages'), { who, me, bot: info.bot, nameOf, onOpenUrl: openUrl, onSubmit: submit, fileLink });
+  inspector = new Inspector({
+    root: $('calls'),
+    callerOf: (call) => (call.caller.personId ? personById(call.caller.personId) : null),
+    onlyRecordings: $('only-recordings'),
+    clear: $('clear-calls'),
+  });
+  renderFixtures($('fixtures'), info.recordings, info.people, (recording) => {
+    const input = $('input');
+    input.value = `recording ${recording.id}`;
+    autosize();
+    input.focus();
+  });
+  setUpComposer();
+  switchTo({});
+  for (const call of await api.calls(0)) inspector.add(call, false);
+  connectEvents();
+  document.body.dataset.ready = 'true';
+}
+
+boot().catch((err) => {
+  document.body.prepend(el('div', { class: 'toast error', text: `The sandbox page could not start: ${err.message}` }));
+});

@@ -1,0 +1,33 @@
+// The fixtures panel: every recording of the sandbox with its ID and what it shows.
+import { el } from './util.js';
+
+const GROUPS = [
+  { key: 'states', title: 'Card states', open: true },
+  { key: 'errors', title: 'Webex errors (SPEC §3)', open: true },
+  { key: 'history', title: 'Recent history', open: false },
+];
+
+/** Renders the list; `onPick(recording)` when one is clicked. */
+export function renderFixtures(root, recordings, people, onPick) {
+  const nameOf = (key) => (people.find((p) => p.key === key)?.displayName || key).split(' ')[0];
+  root.replaceChildren(
+    ...GROUPS.map((group) => {
+      const items = recordings.filter((r) => r.group === group.key);
+      const details = el('details', { class: 'fx-group', open: group.open }, el('summary', {}, el('span', { text: group.title }), el('span', { text: String(items.length) })));
+      for (const r of items) {
+        const code = /^(\d{3})\b/.exec(r.label);
+        details.append(
+          el(
+            'button',
+            { type: 'button', class: 'fx', title: `Insert "recording ${r.id}"`, 'data-testid': 'fixture', 'data-recording-id': r.id, onclick: () => onPick(r) },
+            el('div', { class: 'fx-label' }, code ? el('span', { class: `fx-code e${code[1][0]}`, text: code[1] }) : null, el('span', { text: code ? r.label.slice(4) : r.label })),
+            el('div', { class: 'fx-id', text: r.id }),
+            group.key === 'history' ? null : el('div', { class: 'fx-desc', text: r.description }),
+            el('div', { class: 'fx-try', text: `${group.key === 'history' ? r.description + ' ' : ''}Try as ${r.tryAs.map(nameOf).join(', ')}` }),
+          ),
+        );
+      }
+      return details;
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+// The inspector: every Webex API call the emulator answered (method, path, status, time,
+// caller), live. Calls made with a person's token are the bot acting for that person.
+import { avatar, el } from './util.js';
+
+const MAX_ROWS = 600;
+
+export class Inspector {
+  /** @param {{ root: HTMLElement, callerOf(call): object|null, onlyRecordings: HTMLInputElement, clear: HTMLButtonElement }} options */
+  constructor({ root, callerOf, onlyRecordings, clear }) {
+    this.root = root;
+    this.callerOf = callerOf;
+    this.onlyRecordings = onlyRecordings;
+    this.lastSeq = 0;
+    this.count = 0;
+    onlyRecordings.addEventListener('change', () => this.applyFilter());
+    clear.addEventListener('click', () => {
+      this.root.replaceChildren();
+      this.count = 0;
+      this.showEmpty();
+    });
+    this.showEmpty();
+  }
+
+  showEmpty() {
+    if (this.count === 0) this.root.replaceChildren(el('div', { class: 'calls-empty', text: 'No calls yet. Say something to the bot.' }));
+  }
+
+  isRecordingCall(call) {
+    return /convergedRecordings|\/downloads\//.test(call.path);
+  }
+
+  applyFilter() {
+    for (const row of this.root.querySelectorAll('.call')) row.hidden = this.onlyRecordings.checked && row.dataset.recording !== '1';
+  }
+
+  add(call, fresh = true) {
+    if (call.seq <= this.lastSeq) return;
+    this.lastSeq = call.seq;
+    // The browser asking the consent page's origin for an icon is not a Webex API call.
+    if (call.path === '/favicon.ico') return;
+    if (this.count === 0) this.root.replaceChildren();
+    this.count += 1;
+    const stickToBottom = this.root.scrollHeight - this.root.scrollTop - this.root.clientHeight < 40;
+    const row = this.row(call);
+    if (fresh) row.classList.add('fresh');
+    row.hidden = this.onlyRecordings.checked && !this.isRecordingCall(call);
+    this.root.append(row);
+    while (this.root.children.length > MAX_ROWS) this.root.firstElementChild.remove();
+    if (stickToBottom) this.root.scrollTop = this.root.scrollHeight;
+  }
+
+  row(call) {
+    const [path, query] = call.path.split('?', 2);
+    const statusClass = `s${String(call.status)[0]}`;
+    const who = this.callerOf(call);
+    const detail = el(
+      'div',
+      { class: 'call-detail', hidden: true },
+      el('div', {}, el('b', { text: 'at ' }), new Date(call.at).toLocaleTimeString()),
+      el('div', {}, el('b', { text: 'path ' }), call.path),
+      el('div', {}, el('b', { text: 'TrackingID ' }), call.trackingId),
+      el('div', {}, el('b', { text: 'token ' }), call.caller.kind === 'person' ? `${who ? who.displayName : 'a person'}'s own token (the bot acting for them)` : call.caller.kind === 'bot' ? "the bot's token" : 'none (a browser or an OAuth exchange)'),
+    );
+    const row = el(
+      'div',
+      { class: 'call-row', title: call.path },
+      el('span', { class: `method ${call.method}`, text: call.method }),
+      el('span', { class: 'path' }, path, query ? el('span', { class: 'q', text: `?${query}` }) : null),
+      el('span', { class: `code ${statusClass}`, text: call.status === 0 ? 'drop' : String(call.status) }),
+      el('span', { class: 'ms', text: call.durationMs < 10 ? call.durationMs.toFixed(1) : String(Math.round(call.durationMs)) }),
+      el('span', { class: 'caller' }, who ? avatar(who) : null, el('span', { class: 'caller-name', text: who ? (who.isBot ? who.displayName : who.displayName.split(' ')[0]) : '—' })),
+    );
+    row.addEventListener('click', () => (detail.hidden = !detail.hidden));
+    return el('div', { class: 'call', 'data-testid': 'call', 'data-recording': this.isRecordingCall(call) ? '1' : '0', 'data-status': String(call.status) }, row, detail);
+  }
+}

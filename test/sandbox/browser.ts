@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/**
+ * Browser helpers for the sandbox's page tests: Debian's Chromium driven by playwright-core
+ * (never a downloaded browser), and the few gestures the tests repeat.
+ */
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    timeout: 15_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+export type CastKey = 'owner' | 'admin' | 'compliance' | 'colleague';
+
+/** Picks who the page acts as and where. */
+export async function actAs(page: Page, who: CastKey, where: 'direct' | 'group'): Promise<void> {
+  await page.getByTestId(`as-${who}`).click();
+  await page.getByTestId(`in-${where}`).click();
+  await page.waitForFunction(([w, s]) => location.hash === `#as=${w}&in=${s}`, [who, where] as const);
+}
+
+export async function say(page: Page, text: string): Promise<void> {
+  await page.getByTestId('input').fill(text);
+  await page.getByTestId('input').press('Enter');
+}
+
+/** The newest message of the bot on screen that contains `text`. */
+export function botMessage(page: Page, text: string | RegExp): Locator {
+  return page.getByTestId('bot-message').filter({ hasText: text }).last();
+}
+
+export function cardButton(scope: Locator, title: string | RegExp): Locator {
+  return scope.locator('.ac-pushButton').filter({ hasText: title });
+}
+
+/**
+ * Clicks a card's "Sign in with Webex", accepts on the emulator's consent page (opened in a new
+ * tab, the acting person preselected) and waits for the bot's callback page.
+ */
+export async function signInThroughConsentPage(context: BrowserContext, signInButton: Locator, expectedEmail: string): Promise<void> {
+  const [consent] = await Promise.all([context.waitForEvent('page'), signInButton.click()]);
+  await consent.waitForLoadState('domcontentloaded');
+  const chosen = await consent.locator('#personId option:checked').textContent();
+  if (!chosen?.includes(expectedEmail)) throw new Error(`consent page preselected ${chosen}, not ${expectedEmail}`);
+  await Promise.all([consent.waitForURL(/\/oauth\/callback\?/), consent.locator('#accept').click()]);
+  const body = await consent.locator('body').innerText();
+  if (!body.includes(expectedEmail)) throw new Error(`callback page did not confirm ${expectedEmail}: ${body}`);
+  await consent.close();
+}
+
+export const SCREENSHOTS_DIR = path.resolve(__dirname, '../../docs');

@@ -1,0 +1,156 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { runSandbox, type Sandbox } from '../../src/sandbox/main';
+import { MAIN_RECORDING_ID } from '../../src/sandbox/fixtures';
+import { actAs, botMessage, cardButton, launchChromium, say, signInThroughConsentPage } from './browser';
+import { screenshotFor } from './screenshots';
+
+/**
+ * The sandbox in a real browser: the page, the real bot and the emulator in this process,
+ * Debian's Chromium driving the page as a visitor would.
+ */
+
+jest.setTimeout(25_000);
+
+const OWNER_EMAIL = 'olivia.owner@example.com';
+const COLLEAGUE_EMAIL = 'colin.colleague@example.com';
+
+/** `Thu 26 Nov 2026, 15:27 GMT+8`: the main fixture was recorded at 15:27 Singapore time two days ago. */
+function expectedRecordedAt(): string {
+  const day = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Singapore', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+      .formatToParts(day)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, 15:27 GMT+8`;
+}
+
+let sandbox: Sandbox | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  // The framework's Webex SDK runs in this process and chats on the console; keep the rest.
+  for (const method of ['debug', 'info', 'log', 'warn', 'error'] as const) {
+    const original = console[method].bind(console);
+    jest.spyOn(console, method).mockImplementation((first?: unknown, ...rest: unknown[]) => {
+      if (typeof first === 'string' && first.startsWith('wx-js-sdk')) return;
+      original(first, ...rest);
+    });
+  }
+  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
+  context.setDefaultTimeout(10_000);
+  page = await context.newPage();
+  await page.goto(`${sandbox.url}/#as=owner&in=direct`);
+  await page.waitForSelector('body[data-ready="true"]');
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await sandbox?.close();
+});
+
+test('the page lists the cast, both spaces and the fixture recordings', async () => {
+  for (const who of ['owner', 'admin', 'compliance', 'colleague']) await expect(page.getByTestId(`as-${who}`).isVisible()).resolves.toBe(true);
+  await expect(page.getByTestId('in-group').innerText()).resolves.toContain('Sales team');
+  const ids = await page.getByTestId('fixture').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-recording-id')));
+  expect(ids).toContain(MAIN_RECORDING_ID);
+  expect(ids.length).toBeGreaterThanOrEqual(40);
+  await page.locator(`[data-testid=fixture][data-recording-id="${MAIN_RECORDING_ID}"]`).click();
+  await expect(page.getByTestId('input').inputValue()).resolves.toBe(`recording ${MAIN_RECORDING_ID}`);
+});
+
+test('the owner signs in through the consent page and gets the card with local time and size', async () => {
+  await say(page, `recording ${MAIN_RECORDING_ID}`);
+  const connectCard = botMessage(page, 'Sign in with Webex');
+  await signInThroughConsentPage(context, cardButton(connectCard, 'Sign in with Webex'), OWNER_EMAIL);
+
+  // The page hears about the bot's answers over SSE: nobody reloads it.
+  await botMessage(page, "You're connected").waitFor();
+  const card = botMessage(page, 'Renewal call with Acme Corp').getByTestId('card');
+  await card.waitFor();
+  const text = await card.innerText();
+  expect(text).toContain(expectedRecordedAt());
+  expect(text).toContain('35.78 MB');
+  expect(text).toContain('1 h 14 min 32 s');
+  expect(text).toContain('Times in Asia/Singapore');
+  await expect(cardButton(card, 'Download audio (MP3)').count()).resolves.toBe(1);
+
+  // The inspector saw the bot fetch the recording with Olivia's own token.
+  const fetchRow = page.getByTestId('call').filter({ hasText: `/v1/convergedRecordings/${MAIN_RECORDING_ID}` }).last();
+  await expect(fetchRow.innerText()).resolves.toMatch(/GET[\s\S]*200[\s\S]*Olivia/);
+  await screenshotFor(page, 'sandbox-direct-card.png');
+});
+
+test('the audio button opens a real MP3', async () => {
+  const card = botMessage(page, 'Renewal call with Acme Corp').getByTestId('card');
+  // What the new tab receives, whether Chromium then plays the file or saves it.
+  const received = new Promise<{ url: string; status: number; contentType: string; body: Buffer }>((resolve, reject) => {
+    context
+      .route(/\/downloads\/audio\/[^/?]+\.mp3$/, async (route) => {
+        const response = await route.fetch();
+        const body = await response.body();
+        resolve({ url: route.request().url(), status: response.status(), contentType: response.headers()['content-type'] ?? '', body });
+        await route.fulfill({ response, body });
+      })
+      .catch(reject);
+  });
+  const [tab] = await Promise.all([context.waitForEvent('page'), cardButton(card, 'Download audio (MP3)').click()]);
+  const mp3 = await received;
+  expect(mp3.url.startsWith(sandbox!.emulator.url)).toBe(true);
+  expect(mp3.status).toBe(200);
+  expect(mp3.contentType).toMatch(/^audio\/mpeg/);
+  expect(mp3.body.length).toBeGreaterThan(1000);
+  // An MPEG audio frame header: 11 sync bits set.
+  expect([mp3.body[0], mp3.body[1]! & 0xe0]).toEqual([0xff, 0xe0]);
+  await tab.close().catch(() => undefined);
+  await context.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
+test('in the group space the card has no links; the owner asks, replies are threaded', async () => {
+  await actAs(page, 'owner', 'group');
+  await say(page, `recording ${MAIN_RECORDING_ID}`);
+  const request = page.getByTestId('user-message').filter({ hasText: `recording ${MAIN_RECORDING_ID}` }).last();
+  await expect(request.locator('.mention').innerText()).resolves.toBe('@RecBot');
+  const groupCard = page.locator('.thread').getByTestId('bot-message').filter({ hasText: 'Renewal call with Acme Corp' }).last();
+  await groupCard.waitFor();
+  const text = await groupCard.innerText();
+  expect(text).not.toContain('Download audio');
+  expect(text).not.toMatch(/expire/i);
+  await expect(cardButton(groupCard, 'Send me the download links').count()).resolves.toBe(1);
+  await screenshotFor(page, 'sandbox-group-card.png');
+});
+
+test('the colleague without access clicking "Send me the download links" is refused by DM', async () => {
+  await actAs(page, 'colleague', 'direct');
+  await page.getByTestId('quick-connect').click();
+  await signInThroughConsentPage(context, cardButton(botMessage(page, 'Sign in with Webex'), 'Sign in with Webex'), COLLEAGUE_EMAIL);
+  await botMessage(page, "You're connected").waitFor();
+
+  await actAs(page, 'colleague', 'group');
+  const groupCard = page.locator('.thread').getByTestId('bot-message').filter({ hasText: 'Renewal call with Acme Corp' }).last();
+  await cardButton(groupCard, 'Send me the download links').click();
+  // The answer goes to Colin's 1:1 space, flagged while he looks at the group.
+  await page.getByTestId('unread-direct').waitFor();
+  await actAs(page, 'colleague', 'direct');
+  await botMessage(page, "You can't access recording").waitFor();
+  await expect(page.getByTestId('card').filter({ hasText: 'Download audio' }).count()).resolves.toBe(0);
+});
+
+test('the owner clicking the same button gets the links by DM', async () => {
+  await actAs(page, 'owner', 'group');
+  const groupCard = page.locator('.thread').getByTestId('bot-message').filter({ hasText: 'Renewal call with Acme Corp' }).last();
+  const before = await page.evaluate(() => document.querySelectorAll('[data-testid=bot-message]').length);
+  await cardButton(groupCard, 'Send me the download links').click();
+  await page.getByTestId('unread-direct').waitFor();
+  // Nothing new in the group: the links never go there.
+  await expect(page.evaluate(() => document.querySelectorAll('[data-testid=bot-message]').length)).resolves.toBe(before);
+  await actAs(page, 'owner', 'direct');
+  const cards = page.getByTestId('card').filter({ hasText: 'Renewal call with Acme Corp' });
+  await expect(cards.count()).resolves.toBe(2);
+  const dmCard = cards.last();
+  await expect(cardButton(dmCard, 'Download audio (MP3)').count()).resolves.toBe(1);
+  await expect(dmCard.innerText()).resolves.toMatch(/Links expire at \d\d:\d\d GMT\+8, in 2 h 59 min/);
+});
