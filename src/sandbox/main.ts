@@ -64,8 +64,9 @@ function ownerOf(member: CastMember & { id: string }): RecordingOwner {
  */
 function fileOpener(emulator: Emulator, people: SandboxInfo['people']): (as: string, url: string) => Promise<SpaceFile | null> {
   const clientTokens = new Map<string, string>();
-  return async (as, url) => {
-    if (!people.some((p) => p.id === as) || !url.startsWith(`${emulator.apiUrl}/contents/`)) return null;
+  // Files never change: one download per person and file, however often the page shows it.
+  const downloaded = new Map<string, Promise<SpaceFile | null>>();
+  const download = async (as: string, url: string): Promise<SpaceFile | null> => {
     let token = clientTokens.get(as);
     if (!token) {
       token = emulator.issueToken(as, { scopes: ['spark:all'] }).accessToken;
@@ -79,6 +80,18 @@ function fileOpener(emulator: Emulator, people: SandboxInfo['people']): (as: str
       contentType: res.headers.get('content-type') ?? 'application/octet-stream',
       body: Buffer.from(await res.arrayBuffer()),
     };
+  };
+  return (as, url) => {
+    if (!people.some((p) => p.id === as) || !url.startsWith(`${emulator.apiUrl}/contents/`)) return Promise.resolve(null);
+    const key = `${as} ${url}`;
+    let file = downloaded.get(key);
+    if (!file) {
+      file = download(as, url);
+      downloaded.set(key, file);
+      // A failed download may succeed later (e.g. once the person joins the space).
+      void file.then((f) => f ?? downloaded.delete(key), () => downloaded.delete(key));
+    }
+    return file;
   };
 }
 

@@ -129,7 +129,13 @@ test('the colleague without access clicking "Send me the download links" is refu
   await signInThroughConsentPage(context, cardButton(botMessage(page, 'Sign in with Webex'), 'Sign in with Webex'), COLLEAGUE_EMAIL);
   await botMessage(page, "You're connected").waitFor();
 
+  // Asking himself in the group gets Webex's refusal, threaded under his request, and no card.
   await actAs(page, 'colleague', 'group');
+  await say(page, `recording ${MAIN_RECORDING_ID}`);
+  const refusal = page.locator('.thread').getByTestId('bot-message').filter({ hasText: 'You may not view this recording' }).last();
+  await refusal.waitFor();
+  await expect(refusal.getByTestId('card').count()).resolves.toBe(0);
+
   const groupCard = page.locator('.thread').getByTestId('bot-message').filter({ hasText: 'Renewal call with Acme Corp' }).last();
   await cardButton(groupCard, 'Send me the download links').click();
   // The answer goes to Colin's 1:1 space, flagged while he looks at the group.

@@ -27,6 +27,11 @@ export class Conversation {
     this.host = host;
     this.nodes = new Map();
     this.roomKey = '';
+    // Follow new messages while the reader is at the end; stay put once they scroll up.
+    this.pinned = true;
+    root.addEventListener('scroll', () => {
+      this.pinned = root.scrollHeight - root.scrollTop - root.clientHeight < 80;
+    });
   }
 
   /** Shows `messages` (oldest first) of the space `roomKey`; keeps nodes when the space is the same. */
@@ -37,7 +42,6 @@ export class Conversation {
       this.count = 0;
       this.root.replaceChildren();
     }
-    const wasAtBottom = this.root.scrollHeight - this.root.scrollTop - this.root.clientHeight < 80;
     const before = this.count;
     this.count = messages.length;
     if (messages.length === 0) {
@@ -67,10 +71,12 @@ export class Conversation {
     for (const key of [...this.nodes.keys()]) if (!known.has(key.replace(/^group:/, ''))) this.nodes.delete(key);
     if (wanted.length !== this.root.children.length || wanted.some((n, i) => this.root.children[i] !== n)) this.root.replaceChildren(...wanted);
     const mine = messages[messages.length - 1]?.personId === this.host.me().id;
-    if (wasAtBottom || mine || !before) this.scrollToEnd();
+    if (this.pinned || mine || !before) this.scrollToEnd();
   }
 
   scrollToEnd() {
+    this.pinned = true;
+    this.root.scrollTop = this.root.scrollHeight;
     requestAnimationFrame(() => (this.root.scrollTop = this.root.scrollHeight));
   }
 

@@ -4,6 +4,34 @@ import { avatar, el } from './util.js';
 
 const MAX_ROWS = 600;
 
+/**
+ * Webex IDs are long base64 strings (`ciscospark://us/MESSAGE/<uuid>`); in the list they are
+ * shortened to their kind and the start of their UUID. The full path is in the row's details.
+ */
+function shortenIds(text) {
+  return text.replace(/Y2lzY29zcGFyazovL[A-Za-z0-9+/_-]+=*/g, (id) => {
+    try {
+      const [, kind, uuid] = /^ciscospark:\/\/[a-z0-9]+\/([A-Z_]+)\/(.+)$/.exec(atob(id.replace(/-/g, '+').replace(/_/g, '/')));
+      return `‹${kind.toLowerCase().replace('_', ' ')} ${uuid.slice(0, 4)}›`;
+    } catch {
+      return `${id.slice(0, 8)}…`;
+    }
+  });
+}
+
+/** Who made a call, shortly for the list and in a sentence for the details. */
+function callerLabel(call, who) {
+  const first = who ? who.displayName.split(' ')[0] : 'someone';
+  if (call.caller.kind === 'bot') return { short: who ? who.displayName : 'bot', detail: "the bot, with its bot token" };
+  if (call.caller.kind === 'person') {
+    // The bot never reads files back; this page does, as the person's Webex client.
+    if (call.path.startsWith('/v1/contents/')) return { short: `${first} · app`, detail: `${first}'s Webex client (this page opening a file)` };
+    return { short: first, detail: `the bot, with ${first}'s own token` };
+  }
+  if (call.path.startsWith('/v1/access_token')) return { short: 'RecBot · OAuth', detail: 'the bot exchanging a sign-in code or refreshing a token (client credentials, no bearer token)' };
+  return { short: 'browser', detail: 'a browser tab: the consent page or a download link (no token)' };
+}
+
 export class Inspector {
   /** @param {{ root: HTMLElement, callerOf(call): object|null, onlyRecordings: HTMLInputElement, clear: HTMLButtonElement }} options */
   constructor({ root, callerOf, onlyRecordings, clear }) {
@@ -53,22 +81,23 @@ export class Inspector {
     const [path, query] = call.path.split('?', 2);
     const statusClass = `s${String(call.status)[0]}`;
     const who = this.callerOf(call);
+    const label = callerLabel(call, who);
     const detail = el(
       'div',
       { class: 'call-detail', hidden: true },
       el('div', {}, el('b', { text: 'at ' }), new Date(call.at).toLocaleTimeString()),
       el('div', {}, el('b', { text: 'path ' }), call.path),
       el('div', {}, el('b', { text: 'TrackingID ' }), call.trackingId),
-      el('div', {}, el('b', { text: 'token ' }), call.caller.kind === 'person' ? `${who ? who.displayName : 'a person'}'s own token (the bot acting for them)` : call.caller.kind === 'bot' ? "the bot's token" : 'none (a browser or an OAuth exchange)'),
+      el('div', {}, el('b', { text: 'caller ' }), label.detail),
     );
     const row = el(
       'div',
       { class: 'call-row', title: call.path },
       el('span', { class: `method ${call.method}`, text: call.method }),
-      el('span', { class: 'path' }, path, query ? el('span', { class: 'q', text: `?${query}` }) : null),
+      el('span', { class: 'path' }, shortenIds(path), query ? el('span', { class: 'q', text: `?${shortenIds(query)}` }) : null),
       el('span', { class: `code ${statusClass}`, text: call.status === 0 ? 'drop' : String(call.status) }),
       el('span', { class: 'ms', text: call.durationMs < 10 ? call.durationMs.toFixed(1) : String(Math.round(call.durationMs)) }),
-      el('span', { class: 'caller' }, who ? avatar(who) : null, el('span', { class: 'caller-name', text: who ? (who.isBot ? who.displayName : who.displayName.split(' ')[0]) : '—' })),
+      el('span', { class: 'caller', title: label.detail }, who ? avatar(who) : null, el('span', { class: 'caller-name', text: label.short })),
     );
     row.addEventListener('click', () => (detail.hidden = !detail.hidden));
     return el('div', { class: 'call', 'data-testid': 'call', 'data-recording': this.isRecordingCall(call) ? '1' : '0', 'data-status': String(call.status) }, row, detail);
