@@ -95,8 +95,27 @@ function fileOpener(emulator: Emulator, people: SandboxInfo['people']): (as: str
   };
 }
 
+/**
+ * The Webex SDK inside the framework writes its own lines to the console (e.g. that it cannot
+ * reach Webex's U2C service catalog, which the emulator does not serve). The sandbox's terminal
+ * keeps to its one line unless logs were asked for. Returns the function that restores the console.
+ */
+function quietWebexSdk(): () => void {
+  const methods = ['debug', 'info', 'log', 'warn', 'error'] as const;
+  const originals = methods.map((method) => console[method]);
+  for (const method of methods) {
+    const original = console[method];
+    console[method] = (first?: unknown, ...rest: unknown[]) => {
+      if (typeof first === 'string' && first.startsWith('wx-js-sdk')) return;
+      original.call(console, first, ...rest);
+    };
+  }
+  return () => methods.forEach((method, i) => (console[method] = originals[i]!));
+}
+
 export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const pagePort = options.port ?? loadPort();
+  const restoreConsole = options.log === true ? () => undefined : quietWebexSdk();
   const emulator = await startEmulator();
   let bot: RunningBot | undefined;
   let page: PageServer | undefined;
@@ -166,6 +185,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
           await running.page.close();
           await running.bot.stop();
           await emulator.close();
+          restoreConsole();
         })();
         return closing;
       },
@@ -178,6 +198,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
     await page?.close().catch(() => undefined);
     await bot?.stop().catch(() => undefined);
     await emulator.close().catch(() => undefined);
+    restoreConsole();
     throw err;
   }
 }

@@ -3,7 +3,6 @@
  * renderer and markdown-it, a description of the sandbox's world (`/api/sandbox`), and a
  * same-origin proxy from `/api/*` to the emulator's control API (`/_emulator/*`), SSE included.
  */
-import { once } from 'node:events';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -113,15 +112,12 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   app.use(express.static(PAGE_DIR, { index: 'index.html', etag: false, cacheControl: false }));
 
   const server = app.listen(options.port, options.host ?? '127.0.0.1');
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([err]) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw code === 'EADDRINUSE'
-        ? new Error(`Port ${options.port} is already in use: stop what runs there, or set PORT to another port.`)
-        : (err as Error);
-    }),
-  ]);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} is already in use: stop what runs there, or set PORT to another port`) : err);
+    });
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://localhost:${port}`,

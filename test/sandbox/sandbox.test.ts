@@ -31,14 +31,6 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  // The framework's Webex SDK runs in this process and chats on the console; keep the rest.
-  for (const method of ['debug', 'info', 'log', 'warn', 'error'] as const) {
-    const original = console[method].bind(console);
-    jest.spyOn(console, method).mockImplementation((first?: unknown, ...rest: unknown[]) => {
-      if (typeof first === 'string' && first.startsWith('wx-js-sdk')) return;
-      original(first, ...rest);
-    });
-  }
   [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
   context.setDefaultTimeout(10_000);
