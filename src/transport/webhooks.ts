@@ -15,40 +15,59 @@ export interface RegisteredWebhooks {
   cards: Webhook;
 }
 
+/** Oldest first; the ID breaks ties, so every instance picks the same webhook to keep. */
+function byAge(a: Webhook, b: Webhook): number {
+  return String(a.created ?? '').localeCompare(String(b.created ?? '')) || a.id.localeCompare(b.id);
+}
+
+async function listOurs(client: WebexClient, botToken: string, targetUrl: string): Promise<Webhook[]> {
+  const { body } = await client.request<ListPage<Webhook>>({ method: 'GET', path: '/webhooks', token: botToken, query: { max: 100 } });
+  return (body.items ?? []).filter((w) => w.targetUrl === targetUrl);
+}
+
 /**
  * Makes sure exactly one webhook per resource points at our URL, with our secret, active.
  * Idempotent and safe with several instances behind one URL: it creates what is missing, updates
  * what is stale, removes only surplus copies that point at our own URL, and never touches
  * webhooks that point elsewhere.
+ *
+ * Instances that start at the same moment all find nothing and all create a webhook. So after
+ * creating, the list is read again and every copy but the oldest is removed: each instance keeps
+ * the same one, and the last to look sees every copy, so exactly one is left.
  */
 export async function ensureWebhooks(
   client: WebexClient,
   botToken: string,
   options: { targetUrl: string; secret: string; logger: Logger },
 ): Promise<RegisteredWebhooks> {
-  const { body } = await client.request<ListPage<Webhook>>({ method: 'GET', path: '/webhooks', token: botToken, query: { max: 100 } });
-  const existing = body.items ?? [];
+  const matching = (hooks: Webhook[], resource: string, event: string) =>
+    hooks.filter((w) => w.resource === resource && w.event === event).sort(byAge);
+  let existing = await listOurs(client, botToken, options.targetUrl);
+  let created = false;
+  for (const { resource, event } of WEBHOOK_RESOURCES) {
+    if (matching(existing, resource, event).length > 0) continue;
+    await client.request<Webhook>({
+      method: 'POST',
+      path: '/webhooks',
+      token: botToken,
+      json: { name: WEBHOOK_NAME, targetUrl: options.targetUrl, resource, event, secret: options.secret },
+    });
+    created = true;
+    options.logger.info({ resource, event }, 'webhook created');
+  }
+  if (created) existing = await listOurs(client, botToken, options.targetUrl);
+
   const result: Webhook[] = [];
   for (const { resource, event } of WEBHOOK_RESOURCES) {
-    const ours = existing
-      .filter((w) => w.targetUrl === options.targetUrl && w.resource === resource && w.event === event)
-      .sort((a, b) => String(a.created ?? '').localeCompare(String(b.created ?? '')));
+    const ours = matching(existing, resource, event);
     let webhook = ours[0];
+    if (!webhook) throw new Error(`the ${resource}/${event} webhook vanished while it was being registered`);
     for (const surplus of ours.slice(1)) {
       await client
         .request({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(surplus.id)}`, token: botToken, responseType: 'none' })
         .catch((err: unknown) => options.logger.warn({ err: String(err) }, 'could not remove a duplicate webhook'));
     }
-    if (!webhook) {
-      const created = await client.request<Webhook>({
-        method: 'POST',
-        path: '/webhooks',
-        token: botToken,
-        json: { name: WEBHOOK_NAME, targetUrl: options.targetUrl, resource, event, secret: options.secret },
-      });
-      webhook = created.body;
-      options.logger.info({ resource, event }, 'webhook created');
-    } else if (webhook.name !== WEBHOOK_NAME || webhook.secret !== options.secret || (webhook.status && webhook.status !== 'active')) {
+    if (webhook.name !== WEBHOOK_NAME || webhook.secret !== options.secret || (webhook.status && webhook.status !== 'active')) {
       const updated = await client.request<Webhook>({
         method: 'PUT',
         path: `/webhooks/${encodeURIComponent(webhook.id)}`,
