@@ -1,0 +1,64 @@
+/** The help card: the commands of SPEC section 2, with what each does. */
+import { finishCard, fixedText, oneLine, richText, run, truncate } from './elements';
+import type { BuiltCard, CardElement, ColumnSet } from './schema';
+
+interface CommandHelp {
+  /** What to type; shown in a monospace TextRun, so `<id>` stays literal. */
+  usage: string[];
+  does: string;
+}
+
+export const COMMANDS: CommandHelp[] = [
+  { usage: ['recording <id> [<id> …]', 'rec <id>'], does: 'A details card for each recording, up to 5 IDs per message.' },
+  { usage: ['<id>', '<Webex recording URL>'], does: 'A message that is only a recording ID, or a Webex recording URL, works like the recording command.' },
+  { usage: ['recordings [N]'], does: 'Your N most recent recordings (10 unless you say, at most 50), with a Details button.' },
+  { usage: ['connect'], does: 'Sign in with Webex, so that I can fetch recordings with your own access.' },
+  { usage: ['disconnect'], does: 'Forget your Webex sign-in.' },
+  { usage: ['timezone', 'timezone <IANA name>', 'timezone auto'], does: 'Show your time zone, set it (e.g. "timezone Europe/Paris"), or go back to your Webex profile\'s zone.' },
+  { usage: ['whoami', 'status'], does: 'Your linked Webex account, its recording access, and your time zone.' },
+  { usage: ['help'], does: 'This list.' },
+];
+
+export interface HelpCardInput {
+  /** The bot's display name, for the group-space example ("@RecBot recording <id>"). */
+  botName?: string;
+}
+
+export function buildHelpCard(input: HelpCardInput = {}): BuiltCard {
+  const mention = `@${truncate(oneLine(input.botName ?? '').replace(/`/g, '') || 'bot name', 60)}`;
+  const body: CardElement[] = [
+    fixedText('Webex Recording Bot', { size: 'Medium', weight: 'Bolder' }),
+    fixedText(
+      'I show a Webex Calling recording as a card: topic, times in your time zone, duration, size and download links, fetched with your own Webex access.',
+      { spacing: 'Small' },
+    ),
+    ...COMMANDS.map(commandRow),
+    richText(
+      [run('In a group space, mention me first: ', { isSubtle: true }), run(`${mention} recording <id>`, { fontType: 'Monospace', isSubtle: true })],
+      'Medium',
+    ),
+  ];
+  return finishCard(body, [], helpFallback(mention));
+}
+
+function commandRow(command: CommandHelp): ColumnSet {
+  return {
+    type: 'ColumnSet',
+    spacing: 'Medium',
+    columns: [
+      { type: 'Column', width: 40, items: command.usage.map((usage) => richText([run(usage, { fontType: 'Monospace', weight: 'Bolder' })], 'None')) },
+      { type: 'Column', width: 60, items: [richText([run(command.does)])] },
+    ],
+  };
+}
+
+function helpFallback(mention: string): string {
+  const lines = ['**Webex Recording Bot** — commands:'];
+  for (const command of COMMANDS) {
+    const usage = command.usage.map((u) => `\`${u}\``).join(' or ');
+    // The descriptions are the bot's own wording, written without markdown characters.
+    lines.push(`- ${usage}: ${command.does}`);
+  }
+  lines.push(`In a group space, mention me first: \`${mention} recording <id>\``);
+  return lines.join('\n');
+}

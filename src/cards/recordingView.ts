@@ -1,0 +1,153 @@
+/**
+ * What the recording card and its fallback both say, worked out once from the API object, the
+ * zone and `now`. Values that came from the API stay raw here; the card puts them in TextRuns and
+ * the fallback escapes them.
+ */
+import type { Recording } from '../webex/types';
+import {
+  formatClockOrDate,
+  formatDuration,
+  formatLocalTime,
+  formatRelative,
+  formatSize,
+  isHttpUrl,
+  isValidTimeZone,
+  parseApiTime,
+} from '../format';
+import { oneLine, truncate } from './elements';
+import { ownerTypeWords, serviceWords, statusWords, zoneLine, type StatusWords, type ZoneSource } from './labels';
+
+/** Where the card goes: 1:1 space, or a group space with links kept private or shown. */
+export type Audience = 'direct' | 'group-private' | 'group-public';
+
+/** Long API strings are cut so a card stays small whatever Webex returns. */
+const MAX_TOPIC_CHARS = 300;
+const MAX_FIELD_CHARS = 200;
+
+/**
+ * Why the links are missing, or that they are there:
+ * - `present`: Webex sent the links object (some links may still be missing);
+ * - `absent`: no links object: admin access, or Prevent Downloading is on;
+ * - `purged`: nothing can be downloaded any more.
+ */
+export type LinksState = 'present' | 'absent' | 'purged';
+
+export interface RecordingView {
+  id: string;
+  topic: string;
+  status: StatusWords;
+  /** In the recycle bin (`status: deleted`). */
+  deleted: boolean;
+  service: string;
+  recorded: string;
+  created: string;
+  duration: string;
+  size: string;
+  format: string;
+  ownerEmail: string;
+  ownerType?: string;
+  ownerId: string;
+  storageRegion: string;
+  locationId?: string;
+  callSessionId?: string;
+  timeZone: string;
+  zoneSource: ZoneSource;
+  /** "Times in Asia/Singapore (your Webex profile)" */
+  zoneLine: string;
+  linksState: LinksState;
+  /** http(s) URLs only; anything else Webex might send is dropped. */
+  audioUrl?: string;
+  transcriptUrl?: string;
+  /** Any of the notes / short notes / action items links is present. */
+  hasNotes: boolean;
+  /** "Links expire at 20:57 GMT+8, in 2 h 59 min", or the expired form; absent when unknown. */
+  expiryLine?: string;
+}
+
+export interface RecordingViewInput {
+  recording: Recording;
+  timeZone: string;
+  zoneSource: ZoneSource;
+  now: Date;
+}
+
+/** A zone Intl does not know falls back to UTC, said so in the zone line. */
+export function resolveZone(timeZone: string, zoneSource: ZoneSource): { timeZone: string; zoneSource: ZoneSource } {
+  return isValidTimeZone(timeZone) ? { timeZone, zoneSource } : { timeZone: 'UTC', zoneSource: 'utc' };
+}
+
+export function describeRecording(input: RecordingViewInput): RecordingView {
+  const { recording, now } = input;
+  const { timeZone, zoneSource } = resolveZone(input.timeZone, input.zoneSource);
+  const field = (value: unknown): string => truncate(oneLine(value), MAX_FIELD_CHARS);
+  const optionalField = (value: unknown): string | undefined => (value ? field(value) : undefined);
+  const links = recording.temporaryDirectDownloadLinks;
+  const purged = recording.status === 'purged';
+  const linksState: LinksState = purged ? 'purged' : links ? 'present' : 'absent';
+  const usable = linksState === 'present' && links !== undefined;
+  const ownerType = ownerTypeWords(String(recording.ownerType));
+
+  return {
+    id: field(recording.id),
+    topic: truncate(oneLine(recording.topic), MAX_TOPIC_CHARS),
+    status: statusWords(field(recording.status)),
+    deleted: recording.status === 'deleted',
+    service: serviceWords(field(recording.serviceType)),
+    recorded: formatLocalTime(recording.timeRecorded, timeZone),
+    created: formatLocalTime(recording.createTime, timeZone),
+    duration: formatDuration(recording.durationSeconds),
+    size: formatSize(recording.sizeBytes),
+    format: field(recording.format),
+    ownerEmail: field(recording.ownerEmail),
+    ownerType: ownerType === undefined ? undefined : field(ownerType),
+    ownerId: field(recording.ownerId),
+    storageRegion: field(recording.storageRegion),
+    locationId: optionalField(recording.serviceData?.locationId),
+    callSessionId: optionalField(recording.serviceData?.callSessionId),
+    timeZone,
+    zoneSource,
+    zoneLine: zoneLine(timeZone, zoneSource),
+    linksState,
+    audioUrl: usable && isHttpUrl(links.audioDownloadLink) ? links.audioDownloadLink : undefined,
+    transcriptUrl: usable && isHttpUrl(links.transcriptDownloadLink) ? links.transcriptDownloadLink : undefined,
+    hasNotes:
+      usable &&
+      [links.suggestedNotesDownloadLink, links.shortNotesDownloadLink, links.actionItemsDownloadLink].some(
+        (link) => typeof link === 'string' && link.length > 0,
+      ),
+    expiryLine: usable ? expiryLine(links.expiration, timeZone, now) : undefined,
+  };
+}
+
+/** "Links expire at 20:57 GMT+8, in 2 h 59 min" / "Links expired 10 min ago, at 20:57 GMT+8". */
+function expiryLine(expiration: string | undefined, timeZone: string, now: Date): string | undefined {
+  const expires = parseApiTime(expiration);
+  if (!expires || expiration === undefined) return undefined;
+  const at = formatClockOrDate(expiration, timeZone, now);
+  const relative = formatRelative(expires, now);
+  return expires.getTime() > now.getTime()
+    ? `Links expire at ${at}, ${relative}`
+    : `Links ${relative}, at ${at}; use Refresh links for new ones`;
+}
+
+/** Whether a recording offers anything to download: decides the download-related buttons. */
+/** The line explaining missing links, worded for a recording in the recycle bin when it is one. */
+export function noLinksReason(view: RecordingView): string {
+  return view.deleted ? NO_LINKS_REASON_DELETED : NO_LINKS_REASON;
+}
+
+export function hasDownloads(view: RecordingView): boolean {
+  return view.audioUrl !== undefined || view.transcriptUrl !== undefined || view.hasNotes;
+}
+
+export const NO_LINKS_REASON =
+  'No download links: Webex leaves them out when the recording is viewed with admin access, ' +
+  'or when Prevent Downloading is on for this recording.';
+export const NO_LINKS_REASON_DELETED =
+  'No download links: this recording is in the recycle bin. Webex also leaves them out when the ' +
+  'recording is viewed with admin access, or when Prevent Downloading is on for it.';
+export const EMPTY_LINKS_NOTE = 'Webex returned no download links for this recording.';
+export const PURGED_NOTE = 'This recording was purged from the recycle bin: there is nothing left to download.';
+export const PRIVATE_LINKS_NOTE =
+  'Download links are not shown in this space. "Send me the download links" sends them to you ' +
+  'by direct message, fetched with your own Webex access.';
