@@ -1,0 +1,72 @@
+import { buildConnectCard, buildHelpCard } from '../../src/cards';
+import { expectGolden } from './helpers/golden';
+import { allStrings, elementsOfType } from './helpers/fixtures';
+
+const AUTHORIZE_URL =
+  'https://webexapis.com/v1/authorize?response_type=code&client_id=C0ffee&redirect_uri=https%3A%2F%2Fbot.example.com%2Foauth%2Fcallback&scope=spark%3Arecordings_read%20spark%3Apeople_read&state=st4te&code_challenge=abc&code_challenge_method=S256';
+
+describe('help card', () => {
+  const built = buildHelpCard({ botName: 'RecBot' });
+
+  it('matches the golden card', () => {
+    expectGolden('help', built);
+  });
+
+  it('lists every command of the spec, in card and fallback', () => {
+    const usages = [
+      'recording <id> [<id> …]',
+      'rec <id>',
+      '<id>',
+      '<Webex recording URL>',
+      'recordings [N]',
+      'connect',
+      'disconnect',
+      'timezone',
+      'timezone <IANA name>',
+      'timezone auto',
+      'whoami',
+      'status',
+      'help',
+    ];
+    const texts = allStrings(built.card);
+    for (const usage of usages) {
+      expect(texts).toContain(usage);
+      expect(built.fallback).toContain(`\`${usage}\``);
+    }
+    expect(texts).toContain('@RecBot recording <id>');
+  });
+
+  it('keeps "<id>" out of markdown-processed text', () => {
+    for (const block of elementsOfType(built.card, 'TextBlock')) expect(String(block.text)).not.toContain('<');
+  });
+
+  it('works without a bot name', () => {
+    expect(allStrings(buildHelpCard().card)).toContain('@bot name recording <id>');
+  });
+});
+
+describe('connect card', () => {
+  it('matches the golden card', () => {
+    expectGolden('connect', buildConnectCard({ authorizeUrl: AUTHORIZE_URL }));
+    expectGolden('connect--with-reason', buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: 'Your Webex sign-in expired.' }));
+  });
+
+  it('explains why, and opens the sign-in page', () => {
+    const built = buildConnectCard({ authorizeUrl: AUTHORIZE_URL });
+    expect(built.card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Sign in with Webex', url: AUTHORIZE_URL, style: 'positive' }]);
+    expect(allStrings(built.card).join(' ')).toMatch(/your own Webex access/);
+    expect(allStrings(built.card).join(' ')).toMatch(/download links only go to people who may fetch them/);
+    expect(built.fallback).toContain(`[Sign in with Webex](${AUTHORIZE_URL})`);
+  });
+
+  it('shows the reason as data', () => {
+    const built = buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: '**expired** <@all>' });
+    expect(elementsOfType(built.card, 'TextRun').map((run) => run.text)).toContain('**expired** <@all>');
+    expect(built.fallback).not.toContain('<@');
+    expect(built.fallback).toContain('\\*\\*expired\\*\\*');
+  });
+
+  it('refuses a URL that is not http(s)', () => {
+    expect(() => buildConnectCard({ authorizeUrl: 'javascript:alert(1)' })).toThrow(/http/);
+  });
+});
