@@ -96,6 +96,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
   const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event) });
   let started = false;
   let stopping = false;
+  const dispatching = new Set<Promise<void>>();
   let markStarted: () => void = () => undefined;
   const startedPromise = new Promise<void>((resolve) => (markStarted = resolve));
 
@@ -112,9 +113,13 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
         return;
       }
       // Events that arrive while the framework is still starting wait for it instead of being lost.
-      void startedPromise.then(() => transport.dispatch(envelope)).catch((err: unknown) => {
+      const reading = startedPromise.then(() => transport.dispatch(envelope)).catch((err: unknown) => {
         logger.error({ err: String(err) }, 'webhook event could not be processed');
       });
+      // Until the framework has read the event from Webex, it is not yet a command the bot
+      // tracks; a graceful stop waits for these too, or it would drop events it answered 200.
+      dispatching.add(reading);
+      void reading.finally(() => dispatching.delete(reading));
     },
     oauthCallback: (query) => signIn.callback(query),
     metrics: () => metrics.render(),
@@ -136,9 +141,12 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     async stop() {
       if (stopping) return;
       stopping = true;
-      logger.info({ inFlight: theBot.inFlight() }, 'stopping: finishing in-flight commands');
-      const finished = await theBot.drain(DRAIN_TIMEOUT_MS);
-      if (!finished) logger.warn({ inFlight: theBot.inFlight() }, 'stopped with commands still in flight');
+      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+      logger.info({ inFlight: theBot.inFlight(), beingRead: dispatching.size }, 'stopping: finishing in-flight commands');
+      // First the accepted events still being read become commands, then the commands finish.
+      const read = await settleWithin([...dispatching], DRAIN_TIMEOUT_MS);
+      const finished = read && (await theBot.drain(Math.max(0, deadline - Date.now())));
+      if (!finished) logger.warn({ inFlight: theBot.inFlight(), beingRead: dispatching.size }, 'stopped with commands still in flight');
       await transport.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'transport stop failed'));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
@@ -146,4 +154,18 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
       logger.info('stopped');
     },
   };
+}
+
+/** True when every promise settled within `timeoutMs`. */
+async function settleWithin(promises: Array<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
