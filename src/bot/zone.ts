@@ -4,7 +4,9 @@ import type { WebexClient } from '../webex/client';
 import { getMe } from '../webex/people';
 import { isValidTimeZone } from '../format';
 
-export type ZoneSource = 'override' | 'profile' | 'default' | 'utc';
+import type { ZoneSource } from '../cards';
+
+export type { ZoneSource };
 
 /** The Webex profile's time zone is looked up again at most this often. */
 export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -14,8 +16,9 @@ export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
  * profile's zone (read with their token, at most daily); DEFAULT_TIMEZONE; UTC.
  */
 export async function resolveZone(
-  deps: { store: Store; client: WebexClient; defaultZone: string; logger: Logger; now: () => Date },
+  deps: { store: Store; client: WebexClient; logger: Logger; now: () => Date; settings: { defaultTimezone: string } },
   personId: string,
+  /** The person's token, to refresh the profile zone when it is stale; null: use what is stored. */
   token: string | null,
 ): Promise<{ zone: string; source: ZoneSource }> {
   const settings = await deps.store.getSettings(personId);
@@ -32,6 +35,7 @@ export async function resolveZone(
     }
   }
   if (profileZone && isValidTimeZone(profileZone)) return { zone: profileZone, source: 'profile' };
-  if (deps.defaultZone && deps.defaultZone !== 'UTC') return { zone: deps.defaultZone, source: 'default' };
+  const fallback = deps.settings.defaultTimezone;
+  if (fallback && fallback !== 'UTC') return { zone: fallback, source: 'default' };
   return { zone: 'UTC', source: 'utc' };
 }

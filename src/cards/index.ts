@@ -10,5 +10,6 @@ export type { HelpCardInput } from './helpCard';
 export { buildConnectCard } from './connectCard';
 export type { ConnectCardInput } from './connectCard';
 export type { ZoneSource } from './labels';
+export { zoneSourceWords } from './labels';
 export { MAX_ACTIONS, MAX_CARD_BYTES, MAX_FALLBACK_BYTES, countActions, cardByteSize } from './limits';
 export type { AdaptiveCard, BuiltCard } from './schema';

@@ -1,16 +1,9 @@
-import { buildConnectCard } from '../cards';
+import { buildConnectCard, zoneSourceWords } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
-import { resolveZone, type ZoneSource } from '../bot/zone';
+import { resolveZone } from '../bot/zone';
 import { canonicalTimeZone, escapeMarkdown } from '../format';
 import type { Handler } from './router';
-
-const ZONE_SOURCE_WORDS: Record<ZoneSource, string> = {
-  override: 'your own setting (`timezone auto` clears it)',
-  profile: 'your Webex profile',
-  default: "this bot's default",
-  utc: 'no zone known for you, so UTC',
-};
 
 /**
  * Sends the connect card. In a group space the card (whose link is bound to the person) goes by
@@ -44,11 +37,8 @@ export const disconnect: Handler<{ name: 'disconnect' }> = async (services, ctx)
 export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
   const account = await services.store.getAccount(ctx.personId);
   const { zone, source } = await resolveZone(
-    { store: services.store, client: services.client, defaultZone: services.settings.defaultTimezone, logger: services.logger, now: services.now },
-    ctx.personId,
-    null,
-  );
-  const zoneLine = `Time zone: **${zone}**, from ${ZONE_SOURCE_WORDS[source]}.`;
+services, ctx.personId, null);
+  const zoneLine = `Time zone: **${zone}**, from ${zoneSourceWords(source)}.`;
   if (!account) {
     await ctx.reply({ markdown: `You have not linked a Webex account yet: send **connect** to sign in.\n\n${zoneLine}` });
     return 'ok';
@@ -62,16 +52,15 @@ export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
 };
 
 export const timezone: Handler<{ name: 'timezone'; argument: string | null }> = async (services, ctx, command) => {
-  const zoneDeps = { store: services.store, client: services.client, defaultZone: services.settings.defaultTimezone, logger: services.logger, now: services.now };
   if (command.argument === null) {
-    const { zone, source } = await resolveZone(zoneDeps, ctx.personId, null);
-    await ctx.reply({ markdown: `Times are shown in **${zone}**, from ${ZONE_SOURCE_WORDS[source]}. Set another with \`timezone Europe/Paris\`, or \`timezone auto\` to follow your Webex profile.` });
+    const { zone, source } = await resolveZone(services, ctx.personId, null);
+    await ctx.reply({ markdown: `Times are shown in **${zone}**, from ${zoneSourceWords(source)}. Set another with \`timezone Europe/Paris\`, or \`timezone auto\` to follow your Webex profile.` });
     return 'ok';
   }
   if (command.argument.toLowerCase() === 'auto') {
     await services.store.setTimezoneOverride(ctx.personId, null);
-    const { zone, source } = await resolveZone(zoneDeps, ctx.personId, null);
-    await ctx.reply({ markdown: `Your own time-zone setting is cleared. Times are shown in **${zone}**, from ${ZONE_SOURCE_WORDS[source]}.` });
+    const { zone, source } = await resolveZone(services, ctx.personId, null);
+    await ctx.reply({ markdown: `Your own time-zone setting is cleared. Times are shown in **${zone}**, from ${zoneSourceWords(source)}.` });
     return 'ok';
   }
   const zone = canonicalTimeZone(command.argument);

@@ -26,7 +26,7 @@ export const recordings: Handler<{ name: 'recordings'; count: number; days: numb
   try {
     const token = await services.tokens.accessToken(ctx.personId);
     const { zone, source } = await resolveZone(
-      { store: services.store, client: services.client, defaultZone: services.settings.defaultTimezone, logger: services.logger, now: services.now },
+      services,
       ctx.personId,
       token,
     );

@@ -2,7 +2,7 @@ import { buildRecordingCard } from '../cards';
 import type { Context } from '../bot/context';
 import { describeRecordingError } from '../bot/errors';
 import type { Services } from '../bot/services';
-import { resolveZone } from '../bot/zone';
+import { resolveZone, type ZoneSource } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
@@ -17,7 +17,7 @@ export function audienceFor(services: Services, roomType: 'direct' | 'group'): A
 }
 
 export type FetchResult =
-  | { ok: true; recording: Recording; zone: string; zoneSource: 'override' | 'profile' | 'default' | 'utc' }
+  | { ok: true; recording: Recording; zone: string; zoneSource: ZoneSource }
   | { ok: false; error: unknown };
 
 /**
@@ -27,7 +27,7 @@ export type FetchResult =
 export async function fetchRecordingForPerson(services: Services, personId: string, recordingId: string): Promise<FetchResult> {
   const token = await services.tokens.accessToken(personId);
   const { zone, source } = await resolveZone(
-    { store: services.store, client: services.client, defaultZone: services.settings.defaultTimezone, logger: services.logger, now: services.now },
+    services,
     personId,
     token,
   );
