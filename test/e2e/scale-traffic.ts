@@ -98,9 +98,9 @@ export async function runBounded(count: number, concurrency: number, work: (i: n
 }
 
 /** Waits until `done()` holds, polling; throws with `describe()` after `timeoutMs`. */
-export async function waitUntil(done: () => boolean, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms ${describe()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
