@@ -58,6 +58,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
   });
 
   let bot: ReturnType<typeof createBot> | null = null;
+  let botName: string | undefined;
   const signIn = createSignIn({
     store,
     client,
@@ -89,6 +90,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
       commandsPerMinute: config.commandsPerMinute,
       scopes: config.oauthScopes,
     },
+    botName: () => botName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
   });
   const theBot = bot;
@@ -129,6 +131,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const identity = await transport.start();
+  botName = identity.displayName;
   started = true;
   markStarted();
   logger.info({ mode: transport.mode, port, bot: identity.email }, 'bot started');

@@ -21,6 +21,8 @@ export interface Services {
     readonly commandsPerMinute: number;
     readonly scopes: readonly string[];
   };
+  /** The bot's display name once started, for examples such as "@RecBot recording <id>". */
+  readonly botName: () => string | undefined;
   /** Counts one handled command or click by outcome (metrics). */
   readonly recordOutcome: (command: string, outcome: string, seconds: number) => void;
 }

@@ -1,19 +1,19 @@
 import { buildHelpCard } from '../cards';
 import type { Handler } from './router';
 
-export const help: Handler<{ name: 'help' }> = async (_services, ctx) => {
-  const { card, fallback } = buildHelpCard();
+export const help: Handler<{ name: 'help' }> = async (services, ctx) => {
+  const { card, fallback } = buildHelpCard({ botName: services.botName() });
   await ctx.reply({ markdown: fallback, card });
   return 'ok';
 };
 
 /** Unrecognised text: the help card in a 1:1 space, a short pointer in a group space. */
-export const unknown: Handler<{ name: 'unknown'; text: string }> = async (_services, ctx) => {
+export const unknown: Handler<{ name: 'unknown'; text: string }> = async (services, ctx) => {
   if (ctx.roomType === 'group') {
     await ctx.reply({ markdown: "Sorry, I didn't understand that. Mention me with **help** to see what I can do." });
     return 'unknown';
   }
-  const { card, fallback } = buildHelpCard();
+  const { card, fallback } = buildHelpCard({ botName: services.botName() });
   await ctx.reply({ markdown: `Sorry, I didn't understand that. Here is what I can do:\n\n${fallback}`, card });
   return 'unknown';
 };
