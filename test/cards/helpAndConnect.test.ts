@@ -19,6 +19,7 @@ describe('help card', () => {
       '<id>',
       '<Webex recording URL>',
       'recordings [N]',
+      'recordings [N] 30d',
       'connect',
       'disconnect',
       'timezone',
