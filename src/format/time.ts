@@ -1,23 +1,17 @@
 /**
- * Times in the requester's zone, with date-fns-tz. Every function takes the instant and the zone
- * as arguments; nothing here reads the clock.
+ * Times in the requester's zone. Every function takes the instant and the zone as arguments;
+ * nothing here reads the clock.
  *
  * The zone is labelled with the short name Intl gives in English (`EST`, `EDT`, `PDT`, `UTC`,
  * `GMT`) or, where there is no well-known abbreviation, the GMT offset (`GMT+8`, `GMT+5:45`,
  * `GMT-2:30`). Around a DST change the label tells the two 02:30s apart (`GMT+2` / `GMT+1`).
+ *
+ * All fields come from one `Intl.DateTimeFormat` per zone, built once and kept: building one
+ * costs far more than using it, and date-fns-tz built several per formatted time, which made
+ * time formatting the largest cost of a recording card.
  */
 import { parseISO } from 'date-fns';
-import { formatInTimeZone } from 'date-fns-tz';
 import { formatSpan } from './duration';
-
-/** `Wed 1 Nov 2023, 15:27 GMT+8` */
-const LOCAL_TIME_PATTERN = 'EEE d MMM yyyy, HH:mm zzz';
-/** `12:57 GMT+8` */
-const CLOCK_PATTERN = 'HH:mm zzz';
-/** `1 Nov 2023 15:27`: compact, for choice lists where the zone is stated once elsewhere. */
-const SHORT_PATTERN = 'd MMM yyyy HH:mm';
-/** `2023-11-01`, to compare calendar days in a zone. */
-const DAY_PATTERN = 'yyyy-MM-dd';
 
 export const UNKNOWN_TIME = 'unknown time';
 
@@ -28,19 +22,88 @@ export function parseApiTime(iso: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** The calendar and clock fields of an instant in a zone, in English. */
+interface ZonedFields {
+  weekday: string;
+  day: string;
+  month: string;
+  year: string;
+  hour: string;
+  minute: string;
+  zone: string;
+}
+
+const zonedFormats = new Map<string, Intl.DateTimeFormat>();
+
+function fieldsInZone(date: Date, timeZone: string): ZonedFields {
+  let format = zonedFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    if (zonedFormats.size < MAX_REMEMBERED_ZONES) zonedFormats.set(timeZone, format);
+  }
+  const fields: ZonedFields = { weekday: '', day: '', month: '', year: '', hour: '', minute: '', zone: timeZone };
+  for (const part of format.formatToParts(date)) {
+    switch (part.type) {
+      case 'weekday':
+      case 'day':
+      case 'month':
+      case 'year':
+      case 'hour':
+      case 'minute':
+        fields[part.type] = part.value;
+        break;
+      case 'timeZoneName':
+        fields.zone = part.value;
+        break;
+    }
+  }
+  fields.year = fields.year.padStart(4, '0');
+  return fields;
+}
+
+/** The instant in the zone, `undefined` when the time or the zone is not valid. */
+function zonedFields(iso: string, timeZone: string): ZonedFields | undefined {
+  const date = parseApiTime(iso);
+  if (!date || !isValidTimeZone(timeZone)) return undefined;
+  return fieldsInZone(date, timeZone);
+}
+
+/** `Wed 1 Nov 2023, 15:27 GMT+8` */
+function localTime(f: ZonedFields): string {
+  return `${f.weekday} ${f.day} ${f.month} ${f.year}, ${f.hour}:${f.minute} ${f.zone}`;
+}
+
+/** `12:57 GMT+8` */
+function clock(f: ZonedFields): string {
+  return `${f.hour}:${f.minute} ${f.zone}`;
+}
+
 /** `Wed 1 Nov 2023, 15:27 GMT+8`: date, 24-hour time and zone label. */
 export function formatLocalTime(iso: string, timeZone: string): string {
-  return formatInZone(iso, timeZone, LOCAL_TIME_PATTERN);
+  const f = zonedFields(iso, timeZone);
+  return f ? localTime(f) : UNKNOWN_TIME;
 }
 
 /** `12:57 GMT+8`: time of day and zone label only. */
 export function formatClock(iso: string, timeZone: string): string {
-  return formatInZone(iso, timeZone, CLOCK_PATTERN);
+  const f = zonedFields(iso, timeZone);
+  return f ? clock(f) : UNKNOWN_TIME;
 }
 
 /** `1 Nov 2023 15:27`: date and time without weekday or zone label (the zone is stated nearby). */
 export function formatShortLocalTime(iso: string, timeZone: string): string {
-  return formatInZone(iso, timeZone, SHORT_PATTERN);
+  const f = zonedFields(iso, timeZone);
+  return f ? `${f.day} ${f.month} ${f.year} ${f.hour}:${f.minute}` : UNKNOWN_TIME;
 }
 
 /**
@@ -48,11 +111,11 @@ export function formatShortLocalTime(iso: string, timeZone: string): string {
  * time otherwise, so that a bare `12:57` never points at the wrong day.
  */
 export function formatClockOrDate(iso: string, timeZone: string, now: Date): string {
-  const date = parseApiTime(iso);
-  if (!date || !isValidTimeZone(timeZone)) return UNKNOWN_TIME;
-  const sameDay =
-    formatInTimeZone(date, timeZone, DAY_PATTERN) === formatInTimeZone(now, timeZone, DAY_PATTERN);
-  return sameDay ? formatClock(iso, timeZone) : formatLocalTime(iso, timeZone);
+  const f = zonedFields(iso, timeZone);
+  if (!f) return UNKNOWN_TIME;
+  const today = fieldsInZone(now, timeZone);
+  const sameDay = f.year === today.year && f.month === today.month && f.day === today.day;
+  return sameDay ? clock(f) : localTime(f);
 }
 
 /**
@@ -73,15 +136,25 @@ export function formatRelative(target: Date, now: Date): string {
  */
 export function isValidTimeZone(name: unknown): name is string {
   if (typeof name !== 'string') return false;
+  if (validZones.has(name)) return true;
   // IANA names start with a letter; this also keeps out offset strings that newer engines accept.
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  if (validZones.size < MAX_REMEMBERED_ZONES) validZones.add(name);
+  return true;
 }
+
+/**
+ * Names already found valid. Building an Intl.DateTimeFormat is costly (about 0.1 ms) and a card
+ * checks its zone once per time it shows; zone names in use are few, and the cap keeps odd
+ * spellings (`eUrOpE/pArIs`) from growing the set without bound.
+ */
+const validZones = new Set<string>();
+const MAX_REMEMBERED_ZONES = 1000;
 
 /**
  * Intl's spelling of a valid zone name (`europe/paris` → `Europe/Paris`; ICU may also map a
@@ -90,10 +163,4 @@ export function isValidTimeZone(name: unknown): name is string {
 export function canonicalTimeZone(name: unknown): string | undefined {
   if (!isValidTimeZone(name)) return undefined;
   return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-}
-
-function formatInZone(iso: string, timeZone: string, pattern: string): string {
-  const date = parseApiTime(iso);
-  if (!date || !isValidTimeZone(timeZone)) return UNKNOWN_TIME;
-  return formatInTimeZone(date, timeZone, pattern);
 }
