@@ -108,6 +108,8 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     acceptingEvents: () => !stopping,
     isReady: async () => started && (await store.ping()),
     async onWebhook(envelope) {
+      // The events of the bot's own replies: nothing to deduplicate, nothing to do.
+      if (transport.isOwnEvent(envelope)) return;
       const e = envelope as { resource?: unknown; event?: unknown; data?: { id?: unknown } };
       const key = `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
       if (!(await store.claimEvent(key, now()))) {

@@ -15,6 +15,8 @@ import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
  *   webhook calls answer from what we registered, so it neither creates nor deletes any.
  * - Signatures are checked by the HTTP layer over the raw body before `dispatch`; the framework
  *   is not given the secret (it would check a re-serialised body).
+ * - The bot's own messages come back as events; the framework would fetch each one from Webex
+ *   only to drop it. They are dropped here, before any call.
  * - Spaces are discovered on first use (`maxStartupSpaces: 0`), so start-up costs the same with
  *   ten spaces or ten thousand. The framework drops an event that arrives while the first event
  *   of the same space is still discovering it, so events of an unknown space are serialised.
@@ -94,6 +96,12 @@ export function createFrameworkTransport(options: {
     fw.on('log', (line: string) => logger.debug({ framework: true }, line));
   }
 
+  function isOwnEvent(envelope: unknown): boolean {
+    const e = envelope as { resource?: unknown; data?: { personId?: unknown } } | null;
+    const me = framework?.person?.id;
+    return me !== undefined && e?.resource === 'messages' && e.data?.personId === me;
+  }
+
   function roomIsKnown(roomId: string): boolean {
     return framework?.bots?.some((b) => b.room?.id === roomId) ?? false;
   }
@@ -131,8 +139,10 @@ export function createFrameworkTransport(options: {
       return { personId: fw.person.id, email: fw.email, displayName: fw.person.displayName ?? fw.email };
     },
 
+    isOwnEvent,
+
     async dispatch(envelope: unknown): Promise<void> {
-      if (!handleWebhook) return;
+      if (!handleWebhook || isOwnEvent(envelope)) return;
       const handle = handleWebhook;
       const roomId = (envelope as { data?: { roomId?: unknown } })?.data?.roomId;
       const run = async () => {

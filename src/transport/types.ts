@@ -47,6 +47,12 @@ export interface Transport {
    * turned into an InboundEvent and passed to the handler (or ignored), not when it is answered.
    */
   dispatch(envelope: unknown): Promise<void>;
+  /**
+   * True for an event of the bot's own making (a message it posted): never a command. The
+   * framework would fetch each from Webex only to drop it, so `dispatch` skips them, and callers
+   * need not record them either.
+   */
+  isOwnEvent(envelope: unknown): boolean;
   stop(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import { allTextOf, cardOf, createWorld, freePort, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
@@ -163,4 +164,20 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
     const refreshLogs = bots.flatMap((b) => b.logs()).filter((l) => l.msg === 'access token refreshed');
     expect(refreshLogs).toHaveLength(1);
   }, 120_000);
+
+  it('spends nothing on the events of its own replies: no claim, no fetch', async () => {
+    const own = new Set(world.emulator.botMessages().map((m) => m.id));
+    expect(own.size).toBeGreaterThanOrEqual(COMMANDS);
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM processed_events');
+      expect(rows.length).toBeGreaterThanOrEqual(COMMANDS);
+      expect(rows.filter((r) => own.has(r.event_id.split(':').pop()!))).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    const fetchedOwn = world.emulator.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v1/messages/') && own.has(c.path.slice('/v1/messages/'.length)));
+    expect(fetchedOwn).toEqual([]);
+  });
 });
