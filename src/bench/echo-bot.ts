@@ -1,0 +1,71 @@
+/**
+ * The echo bot of `npm run bench`: the floor that any bot on webex-node-bot-framework can reach
+ * in this codebase. It is built from the same transport as the bot — the signed-webhook route of
+ * `createServer`, `createFrameworkTransport` (the one module that loads the framework) and the
+ * REST messenger — and does nothing else: each message is answered with the text it carried,
+ * threaded under it in a group space. No database, no sign-in, no Webex call of its own.
+ *
+ * Whatever the bot costs above this is the cost of the bot's own work: deduplication, stored
+ * sign-ins, the recording request, the card.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createRestMessenger } from '../bot/rest-messenger';
+import { loadConfig } from '../config';
+import { createLogger } from '../log';
+import { createServer } from '../server';
+import { createFrameworkTransport } from '../transport/framework';
+import type { InboundEvent } from '../transport/types';
+import { WebexClient } from '../webex/client';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const client = new WebexClient({ baseUrl: config.webexApiUrl, logger });
+  const messenger = createRestMessenger(client, config.botToken);
+  const replying = new Set<Promise<unknown>>();
+
+  const echo = (event: InboundEvent): void => {
+    if (event.kind !== 'message') return;
+    const to = event.roomType === 'group' ? { roomId: event.roomId, parentId: event.messageId } : { roomId: event.roomId };
+    const reply = messenger.post(to, { markdown: event.text || '…' }).catch((err: unknown) => logger.warn({ err: String(err) }, 'echo failed'));
+    replying.add(reply);
+    void reply.finally(() => replying.delete(reply));
+  };
+
+  const transport = createFrameworkTransport({ config, client, logger, onEvent: echo });
+  let started = false;
+  let stopping = false;
+  const app = createServer({
+    logger,
+    webhookSecret: config.webhookSecret,
+    acceptingEvents: () => !stopping,
+    isReady: async () => started,
+    async onWebhook(envelope) {
+      void transport.dispatch(envelope).catch((err: unknown) => logger.error({ err: String(err) }, 'event could not be processed'));
+    },
+    oauthCallback: async () => ({ status: 404, html: 'The echo bot has no sign-in.' }),
+  });
+  const server = app.listen(config.port);
+  await once(server, 'listening');
+  const identity = await transport.start();
+  started = true;
+  logger.info({ port: (server.address() as AddressInfo).port, bot: identity.email }, 'echo bot started');
+
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.allSettled([...replying])
+      .then(() => transport.stop())
+      .finally(() => {
+        server.close();
+        server.closeAllConnections();
+        process.exit(0);
+      });
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`The echo bot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

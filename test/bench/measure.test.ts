@@ -1,0 +1,41 @@
+import { checkTargets, combineRounds, cpuTicksFromStat, peakRssFromStatus, percentile, summarise, type RunFigures } from '../../src/bench/measure';
+
+describe('benchmark measures', () => {
+  it('reads utime + stime from /proc/<pid>/stat, also when the command name has spaces and parentheses', () => {
+    const stat = '4242 (node (bench) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 567 0 0 20 0 11 0 1000 100000 5000 18446744073709551615';
+    expect(cpuTicksFromStat(stat)).toBe(1234 + 567);
+  });
+
+  it('reads VmHWM in bytes from /proc/<pid>/status', () => {
+    expect(peakRssFromStatus('Name:\tnode\nVmPeak:\t  900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  100 kB\n')).toBe(204800 * 1024);
+    expect(() => peakRssFromStatus('Name:\tnode\n')).toThrow(/VmHWM/);
+  });
+
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  const run = (over: Partial<RunFigures>): RunFigures => ({
+    commands: 100, answered: 100, problems: 0, seconds: 1, latenciesMs: [10], cpuMs: 200, peakRssBytes: 100 * 1024 * 1024, emulatorCpuMs: 100, ...over,
+  });
+
+  it('combines rounds by median, and peak RSS by maximum', () => {
+    const combined = combineRounds([run({ seconds: 1 }), run({ seconds: 2, peakRssBytes: 300 * 1024 * 1024 }), run({ seconds: 4 })]);
+    expect(combined.throughput).toBe(50);
+    expect(combined.peakRssMiB).toBe(300);
+    expect(combined.cpuMsPerCommand).toBe(2);
+  });
+
+  it('checks the four targets against the echo bot', () => {
+    const echo = summarise(run({}));
+    const within = summarise(run({ seconds: 1.2, latenciesMs: [15], cpuMs: 300, peakRssBytes: 140 * 1024 * 1024 }));
+    expect(checkTargets(within, echo).map((t) => t.pass)).toEqual([true, true, true, true]);
+    const beyond = summarise(run({ seconds: 1.3, latenciesMs: [16], cpuMs: 301, peakRssBytes: 141 * 1024 * 1024 }));
+    expect(checkTargets(beyond, echo).map((t) => t.pass)).toEqual([false, false, false, false]);
+  });
+});
