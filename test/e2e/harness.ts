@@ -138,6 +138,12 @@ export async function createWorld(options: EmulatorOptions = {}): Promise<World>
   return { emulator, botToken, botPerson, alice, bob, aliceDirect, bobDirect, group };
 }
 
+/** Carla, a compliance officer in New York, with her 1:1 space with the bot. */
+export function addComplianceOfficer(world: World): { carla: Person; carlaDirect: string } {
+  const carla = world.emulator.addPerson({ email: 'carla@example.com', displayName: 'Carla Compliance', role: 'compliance', timezone: 'America/New_York' });
+  return { carla, carlaDirect: world.emulator.createDirectRoom(carla.id, world.botPerson.id).id };
+}
+
 /**
  * The next message the bot posts in a space (optionally matching more). Call it before the
  * action that causes the message: messages already there when it is called do not count.

@@ -1,6 +1,6 @@
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
-import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
+import { addComplianceOfficer, allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
 
 const HOUR = 3600_000;
 
@@ -15,8 +15,7 @@ describe('recordings list (e2e)', () => {
   beforeAll(async () => {
     // Pages of at most 9 items: 25 recordings span 3 pages.
     world = await createWorld({ maxPageItems: 9 });
-    carla = world.emulator.addPerson({ email: 'carla@example.com', displayName: 'Carla Compliance', role: 'compliance', timezone: 'America/New_York' });
-    carlaDirect = world.emulator.createDirectRoom(carla.id, world.botPerson.id).id;
+    ({ carla, carlaDirect } = addComplianceOfficer(world));
     world.emulator.addMember(world.group, carla.id);
     const now = Date.now();
     for (let i = 1; i <= 25; i++) {

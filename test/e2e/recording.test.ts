@@ -1,7 +1,7 @@
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import {
-  allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, submitDataOf,
+  addComplianceOfficer, allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, submitDataOf,
   type BotProcess, type World,
 } from './harness';
 
@@ -20,8 +20,7 @@ describe('recording details (e2e)', () => {
 
   beforeAll(async () => {
     world = await createWorld();
-    carla = world.emulator.addPerson({ email: 'carla@example.com', displayName: 'Carla Compliance', role: 'compliance', timezone: 'America/New_York' });
-    carlaDirect = world.emulator.createDirectRoom(carla.id, world.botPerson.id).id;
+    ({ carla, carlaDirect } = addComplianceOfficer(world));
     dave = world.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave New', timezone: 'UTC' });
     daveDirect = world.emulator.createDirectRoom(dave.id, world.botPerson.id).id;
     team = world.emulator.createGroupRoom('Recordings team', [world.alice.id, world.bob.id, carla.id, dave.id, world.botPerson.id]).id;
