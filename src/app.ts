@@ -16,7 +16,7 @@ import { createFrameworkTransport } from './transport/framework';
 import type { BotIdentity } from './transport/types';
 import { WebexClient } from './webex/client';
 
-/** In-flight commands get this long to finish after SIGTERM (SPEC section 9). */
+/** In-flight commands get this long to finish after SIGTERM (README, "Deploying"). */
 export const DRAIN_TIMEOUT_MS = 25_000;
 
 export interface RunningBot {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from './format/time';
 
 /**
- * The bot's configuration: SPEC section 7, read once from the environment and frozen.
+ * The bot's configuration (every variable is described in .env.example), read once from the environment and frozen.
  * This is the only module that reads `process.env`. Every problem is collected and reported
  * together, so an operator fixes a broken deployment in one round trip.
  */

@@ -4,7 +4,7 @@ export type { Logger };
 
 /**
  * Paths pino blanks out wherever they appear in a log line. Tokens, Authorization headers,
- * OAuth codes and download links must never reach the logs (SPEC section 9); callers should
+ * OAuth codes and download links must never reach the logs; callers should
  * not log them in the first place, and this list is the safety net.
  */
 export const REDACTED_PATHS = [

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics of SPEC section 8: commands by outcome, Webex calls by status, latency. */
+/** Prometheus metrics served at /metrics: commands by outcome, Webex calls by status, latency. */
 export interface Metrics {
   recordOutcome(command: string, outcome: string, seconds: number): void;
   recordWebexCall(info: { method: string; path: string; status: number; durationMs: number }): void;

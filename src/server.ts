@@ -3,7 +3,7 @@ import type { Logger } from './log';
 import { isValidSignature } from './transport/signature';
 
 /**
- * The HTTP surface of SPEC section 8. Routes only translate HTTP to calls of the bot's parts;
+ * The HTTP surface (README, "Deploying"). Routes only translate HTTP to calls of the bot's parts;
  * the parts are passed in.
  */
 export interface ServerDeps {

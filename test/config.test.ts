@@ -17,7 +17,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('loadConfig', () => {
-  it('applies the defaults of SPEC section 7', () => {
+  it('applies the defaults documented in .env.example', () => {
     const config = loadConfig(minimal);
     expect(config).toMatchObject({
       webexApiUrl: 'https://webexapis.com/v1',

@@ -9,7 +9,7 @@ import type { Person } from '../webex/types';
 import { tokenSetFrom } from './tokens';
 import { resultPage } from './pages';
 
-/** How long a sign-in link stays valid (SPEC section 5). */
+/** How long a sign-in link stays valid. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
 export interface SignInDeps {
@@ -35,7 +35,7 @@ export interface SignIn {
 
 /**
  * Webex sign-in with the authorization code flow, PKCE S256 and a single-use state bound to the
- * person who asked for the link (SPEC section 5).
+ * person who asked for the link.
  */
 export function createSignIn(deps: SignInDeps): SignIn {
   const { store, logger, now } = deps;

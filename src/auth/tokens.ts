@@ -5,7 +5,7 @@ import { WebexApiError } from '../webex/errors';
 import { refreshAccessToken } from '../webex/oauth';
 import type { TokenResponse } from '../webex/types';
 
-/** Refresh when the access token expires within this window (SPEC section 3). */
+/** Refresh when the access token expires within this window. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** The person has no usable Webex sign-in: never connected, disconnected, or refresh refused. */

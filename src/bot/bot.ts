@@ -9,7 +9,7 @@ import type { Services } from './services';
 export interface Bot {
   /** Takes one event; the work goes on in the background and is tracked for a graceful stop. */
   handle(event: InboundEvent): void;
-  /** Replays a stored request once its author has connected (SPEC section 3). */
+  /** Replays a stored request once its author has connected (the request kept by the connect card). */
   replay(request: { personId: string; personEmail: string; roomId: string; roomType: 'direct' | 'group'; messageId: string; text: string }): Promise<void>;
   /** Resolves when nothing is in flight, or after `timeoutMs`; true when everything finished. */
   drain(timeoutMs: number): Promise<boolean>;

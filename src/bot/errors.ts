@@ -1,7 +1,7 @@
 import { WebexApiError } from '../webex/errors';
 
 /**
- * What the person reads when Webex refuses a recording request: SPEC section 3's table.
+ * What the person reads when Webex refuses a recording request, one row per Webex answer.
  * Messages are short and human, and carry Webex's tracking ID where one came back.
  */
 export function describeRecordingError(err: unknown, recordingId: string): string {

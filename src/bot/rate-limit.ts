@@ -1,5 +1,5 @@
 /**
- * Per-person command limit (SPEC section 9): at most `perMinute` commands in any 60 s window.
+ * Per-person command limit (COMMANDS_PER_MINUTE, see .env.example): at most `perMinute` commands in any 60 s window.
  * Over the limit the person is told to slow down once per window, not once per extra command.
  * Kept in memory: with several instances each enforces the limit on what it receives.
  */

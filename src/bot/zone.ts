@@ -12,7 +12,7 @@ export type { ZoneSource };
 export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The requester's zone, first that applies (SPEC section 4): their override; their Webex
+ * The requester's zone, first that applies: their override; their Webex
  * profile's zone (read with their token, at most daily); DEFAULT_TIMEZONE; UTC.
  */
 export async function resolveZone(

@@ -1,4 +1,4 @@
-/** The help card: the commands of SPEC section 2, with what each does. */
+/** The help card: the commands of the README's "Commands" table, with what each does. */
 import { finishCard, fixedText, oneLine, richText, run, truncate } from './elements';
 import type { BuiltCard, CardElement, ColumnSet } from './schema';
 

@@ -1,5 +1,5 @@
 /**
- * The details card of one recording (SPEC section 4), for a 1:1 space or a group space.
+ * The details card of one recording, for a 1:1 space or a group space.
  *
  * Action priority (the card may carry at most 5 actions, nested ones counted): candidates are
  * ranked, and if more than 5 were ever wanted the lowest-ranked would be dropped first. Ranks:

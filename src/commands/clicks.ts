@@ -12,7 +12,7 @@ import { answerRecording, audienceFor, audit, fetchRecordingForPerson } from './
 
 /**
  * Card clicks. A click is always served with the clicker's own token, never the token of the
- * person who asked for the card (SPEC section 6).
+ * person who asked for the card (README, opening section).
  */
 export async function handleClick(services: Services, ctx: Context, click: InboundClick): Promise<string> {
   const action = parseCardAction(click.inputs);

@@ -1,5 +1,5 @@
 /**
- * Text → command, for SPEC section 2. Pure: no I/O. The bot's mention is already stripped.
+ * Text → command, for the README's "Commands" table. Pure: no I/O. The bot's mention is already stripped.
  */
 
 export const RECORDING_ID = /^[A-Za-z0-9_-]{1,128}$/;

@@ -40,7 +40,7 @@ export async function fetchRecordingForPerson(services: Services, personId: stri
   }
 }
 
-/** One audit line per fetch: who asked, where, which recording, outcome (SPEC section 9). */
+/** One audit line per fetch: who asked, where, which recording, outcome. */
 export function audit(services: Services, ctx: Context, recordingId: string, outcome: string, extra: Record<string, unknown> = {}): void {
   services.logger.info({ audit: 'recording-fetch', personId: ctx.personId, roomId: ctx.roomId, roomType: ctx.roomType, recordingId, outcome, ...extra }, 'recording fetch');
 }

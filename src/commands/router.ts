@@ -14,7 +14,7 @@ export interface CommandMeta {
 /** A command handler answers through the context and returns its outcome (for metrics). */
 export type Handler<C extends Command> = (services: Services, ctx: Context, command: C, meta: CommandMeta) => Promise<string>;
 
-/** The command table: one handler per command name of SPEC section 2. */
+/** The command table: one handler per command name (README, "Commands"). */
 export const COMMANDS: { [K in Command['name']]: Handler<Extract<Command, { name: K }>> } = {
   recording,
   recordings,

@@ -1,7 +1,7 @@
 /**
  * `npm run sandbox`: the real bot, wired in webhook mode to a local Webex emulator, and a chat
  * page to talk to it — no account, no network, no configuration. Fixture people and recordings
- * cover every state of the card and every error the bot explains (SPEC section 10).
+ * cover every state of the card and every error the bot explains (README, "Try it, run it, test it").
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';

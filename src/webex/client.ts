@@ -1,6 +1,6 @@
 /**
  * The bot's HTTP client for the Webex REST API, on undici: per-attempt timeouts, retries with
- * `Retry-After` inside a bounded waiting budget, and one typed error (SPEC section 3).
+ * `Retry-After` inside a bounded waiting budget, and one typed error (errors.ts).
  *
  * Every call carries the token it is given (the asking person's, or the bot's); the client keeps
  * none. Tokens, Authorization headers and query strings never reach logs or error messages.

@@ -1,5 +1,5 @@
 /**
- * Webex Integration sign-in: OAuth 2 authorization code flow with PKCE (SPEC section 5).
+ * Webex Integration sign-in: OAuth 2 authorization code flow with PKCE (README, "Deploying").
  *
  * The token endpoint takes the client credentials in the form body, so these calls carry no
  * Authorization header. They are POSTs, hence never retried after a 4xx or a lost answer: a code

@@ -1,5 +1,6 @@
 /**
- * When to try a Webex call again and how long to wait first (SPEC section 3).
+ * When to try a Webex call again and how long to wait first: retryable statuses are in
+ * errors.ts, the waiting budget is the client's (client.ts).
  */
 import { isRetryableStatus, type WebexApiError } from './errors';
 

@@ -7,7 +7,7 @@ import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
 
 /**
- * Account linking end to end (SPEC section 5): connect card → consent → callback, whoami,
+ * Account linking end to end: connect card → consent → callback, whoami,
  * refused callbacks, refresh, disconnect; what lands in the database and in the logs.
  */
 describe('account linking (e2e)', () => {

@@ -4,7 +4,7 @@ import { addComplianceOfficer, allTextOf, cardOf, connectPerson, createWorld, ne
 
 const HOUR = 3600_000;
 
-/** `recordings [N]` end to end (SPEC section 2, issue "Finding recordings"). */
+/** `recordings [N]` end to end (README, "Commands"). */
 describe('recordings list (e2e)', () => {
   let world: World;
   let bot: BotProcess;

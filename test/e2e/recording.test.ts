@@ -7,7 +7,7 @@ import {
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 
-/** The recording command end to end (SPEC sections 2, 3, 4, 6). */
+/** The recording command end to end: parsing, fetching, the card, group spaces. */
 describe('recording details (e2e)', () => {
   let world: World;
   let bot: BotProcess;

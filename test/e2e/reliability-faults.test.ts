@@ -6,7 +6,7 @@ import { allTextOf, connectPerson, createWorld, startBotProcess, type BotProcess
 import { ReplyTracker, runBounded } from './scale-traffic';
 
 /**
- * SPEC sections 3 and 9 under faults: 1,000 commands while Webex misbehaves. Each must get
+ * Retries and error messages under faults: 1,000 commands while Webex misbehaves. Each must get
  * exactly one reply: the card, or the error message that matches what Webex last answered.
  *
  * Where the faults go, and why:

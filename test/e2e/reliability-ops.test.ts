@@ -6,7 +6,7 @@ import {
 import { ReplyTracker, waitUntil } from './scale-traffic';
 
 /**
- * SPEC section 9, operating the bot: the per-person command limit, Prometheus metrics, the audit
+ * Operating the bot: the per-person command limit, Prometheus metrics, the audit
  * line per fetch, and logs that hold no secret even at LOG_LEVEL=trace. One bot at trace level
  * with the default limit (20 commands a minute) serves the whole suite.
  */

@@ -7,7 +7,7 @@ import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { createTestDatabase, ReplyTracker, runBounded } from './scale-traffic';
 
 /**
- * SPEC section 9, several instances: two bots on one Postgres behind one URL (a round-robin
+ * Several instances: two bots on one Postgres behind one URL (a round-robin
  * proxy), 500 commands spread over both, 5 % of webhooks delivered twice, and one person's
  * access token expiring mid-run.
  *

@@ -3,7 +3,7 @@ import { allTextOf, connectPerson, createWorld, startBotProcess, type BotProcess
 import { ReplyTracker, waitUntil } from './scale-traffic';
 
 /**
- * SPEC section 9, graceful stop: SIGTERM while 50 commands are in flight. The bot stops taking
+ * Graceful stop: SIGTERM while 50 commands are in flight. The bot stops taking
  * new events (503, `/readyz` 503), finishes the 50, closes the database and exits 0.
  */
 describe('SIGTERM with 50 commands in flight (e2e)', () => {

@@ -4,7 +4,7 @@ import { ensureWebhooks } from '../../src/transport/webhooks';
 import { WebexClient } from '../../src/webex/client';
 import type { ListPage, Webhook } from '../../src/webex/types';
 
-/** Webhook registration against the emulator: several instances behind one URL (SPEC section 9). */
+/** Webhook registration against the emulator: several instances behind one URL. */
 describe('ensureWebhooks', () => {
   let emulator: Emulator;
   let client: WebexClient;

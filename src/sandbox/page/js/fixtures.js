@@ -3,7 +3,7 @@ import { el } from './util.js';
 
 const GROUPS = [
   { key: 'states', title: 'Card states', open: true },
-  { key: 'errors', title: 'Webex errors (SPEC §3)', open: true },
+  { key: 'errors', title: 'Webex errors', open: true },
   { key: 'history', title: 'Recent history', open: false },
 ];
 
