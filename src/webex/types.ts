@@ -43,6 +43,33 @@ export interface Recording {
   temporaryDirectDownloadLinks?: TemporaryDirectDownloadLinks;
 }
 
+/** One side of a recorded call in the metadata: a Webex actor, a phone number, or both. */
+export interface RecordingParty {
+  actor?: { type?: 'person' | 'place' | 'virtualLine' | string; id?: string };
+  number?: string;
+  name?: string;
+}
+
+/** GET /convergedRecordings/{id}/metadata: the owner fields and who the call was with. */
+export interface RecordingMetadata {
+  id: string;
+  ownerId?: string;
+  ownerEmail?: string;
+  ownerType?: string;
+  serviceType?: string;
+  serviceData?: {
+    callingParty?: RecordingParty;
+    calledParty?: RecordingParty;
+    /** `originator`: the owner placed the call; `terminator`: the owner received it. */
+    personality?: 'originator' | 'terminator' | string;
+    callId?: string;
+    callSessionId?: string;
+    locationId?: string;
+    session?: { startTime?: string; stopTime?: string };
+    [key: string]: unknown;
+  };
+}
+
 /** `RecordingObject`: one item of GET /convergedRecordings. */
 export type RecordingListItem = Omit<Recording, 'temporaryDirectDownloadLinks'>;
 

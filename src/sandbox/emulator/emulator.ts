@@ -2,7 +2,7 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AttachmentAction, Membership, Person, Room } from '../../webex/types';
+import type { AttachmentAction, Membership, Person, Room, Webhook } from '../../webex/types';
 import { buildApp } from './app';
 import { escapeHtml } from './consent-page';
 import { createContext, type EmulatorContext } from './context';
@@ -10,6 +10,7 @@ import type { FaultInjector } from './faults';
 import { personView } from './routes/people';
 import { controlRouter } from './routes/control';
 import { createBot, createPerson } from './people';
+import { createNewRecording } from './recording-events';
 import { waitForMessage } from './waiting';
 import type {
   AddPersonInput,
@@ -23,6 +24,7 @@ import type {
   EmulatorOptions,
   IntegrationInput,
   IssueTokenOptions,
+  NewRecordingInput,
   RecordingFixture,
   SayInput,
   TokenPair,
@@ -155,6 +157,17 @@ export class Emulator {
     this.ctx.oauth.revokeRefreshTokens(this.ctx.state.requirePerson(personId).person.id);
   }
 
+  /**
+   * The person removes the integration's access: tokens stop working and the webhooks created
+   * with them are gone (Webex ties a webhook to the authorization that created it).
+   */
+  revokeIntegration(personId: string): void {
+    const id = this.ctx.state.requirePerson(personId).person.id;
+    this.ctx.oauth.revokeRefreshTokens(id);
+    this.ctx.oauth.expireAccessTokens(id);
+    for (const [hookId, record] of this.ctx.state.webhooks) if (record.ownerId === id) this.ctx.state.webhooks.delete(hookId);
+  }
+
   tokenStats(personId: string): TokenStats {
     return this.ctx.oauth.tokenStats(this.ctx.state.requirePerson(personId).person.id);
   }
@@ -180,6 +193,17 @@ export class Emulator {
 
   addRecording(fixture: RecordingFixture): void {
     this.ctx.recordings.add(fixture);
+  }
+
+  /** A recording appears for its owner now, and their `convergedRecordings` webhooks fire. */
+  newRecording(input: NewRecordingInput): RecordingFixture {
+    return createNewRecording(this.ctx, input);
+  }
+
+  /** Webhooks owned by a person (or bot), as that token would list them. */
+  webhooksOf(personId: string): Webhook[] {
+    const id = this.ctx.state.requirePerson(personId).person.id;
+    return [...this.ctx.state.webhooks.values()].filter((w) => w.ownerId === id).map((w) => ({ ...w.webhook }));
   }
 
   removeRecording(id: string): boolean {

@@ -21,6 +21,8 @@ export interface StoredRecording {
   links: LinkKind[];
   /** Remaining forced answers; undefined = forever (when `respond` is set). */
   forcedRemaining: number | undefined;
+  /** The same for `metadataRespond`. */
+  metadataForcedRemaining: number | undefined;
 }
 
 export type Access =
@@ -62,6 +64,7 @@ export class RecordingService {
       recordedMs: parseInstant(fixture.timeRecorded, 'timeRecorded'),
       links,
       forcedRemaining: fixture.respond?.times,
+      metadataForcedRemaining: fixture.metadataRespond?.times,
     });
   }
 
@@ -106,6 +109,16 @@ export class RecordingService {
     if (rec.forcedRemaining === undefined) return respond;
     if (rec.forcedRemaining <= 0) return undefined;
     rec.forcedRemaining -= 1;
+    return respond;
+  }
+
+  /** The forced answer due for a metadata request, if any (consumes one of its `times`). */
+  takeForcedMetadata(rec: StoredRecording): ForcedResponse | undefined {
+    const respond = rec.fixture.metadataRespond;
+    if (!respond) return undefined;
+    if (rec.metadataForcedRemaining === undefined) return respond;
+    if (rec.metadataForcedRemaining <= 0) return undefined;
+    rec.metadataForcedRemaining -= 1;
     return respond;
   }
 

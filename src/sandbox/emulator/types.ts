@@ -92,12 +92,28 @@ export interface ForcedResponse {
   times?: number;
 }
 
+/**
+ * Who a recorded call was with, for GET /convergedRecordings/{id}/metadata. The owner's side is
+ * the owner; `other` is a person of the emulator (by ID), a phone number, or both.
+ */
+export interface CallFixture {
+  /** `outgoing`: the owner placed the call (personality `originator`). */
+  direction: 'incoming' | 'outgoing';
+  other: { personId?: string; number?: string };
+  /** The owner's own number; default +1 555 0199. */
+  ownerNumber?: string;
+}
+
 export interface RecordingFixture extends Recording {
   /** Links offered when the caller may have links; default ['audio', 'transcript']. */
   links?: LinkKind[];
   /** Prevent Downloading: no `temporaryDirectDownloadLinks` at all. */
   preventDownload?: boolean;
   respond?: ForcedResponse;
+  /** Who the call was with; default: an outgoing call to a number derived from the ID. */
+  call?: CallFixture;
+  /** A forced answer for GET …/metadata (e.g. 403: the metadata is refused). */
+  metadataRespond?: ForcedResponse;
   /** Short human description, listed by GET /_emulator/recordings. */
   description?: string;
   /** Contents served by the download links; defaults are generated. */
@@ -107,6 +123,18 @@ export interface RecordingFixture extends Recording {
     shortNotes?: string;
     actionItems?: string;
   };
+}
+
+/** Input of Emulator.newRecording: a recording that appears now, for its owner. */
+export interface NewRecordingInput {
+  /** The owner: an emulator person's ID, UUID or email. */
+  owner: string;
+  id?: string;
+  topic?: string;
+  durationSeconds?: number;
+  call?: CallFixture;
+  links?: LinkKind[];
+  metadataRespond?: ForcedResponse;
 }
 
 export type CallerKind = 'bot' | 'person' | 'anonymous';

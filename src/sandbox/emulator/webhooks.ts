@@ -9,12 +9,14 @@ import type { EmulatorState, WebhookRecord } from './state';
 import type { DeliveryRecord } from './types';
 
 export interface DomainEvent {
-  resource: 'messages' | 'memberships' | 'attachmentActions' | 'rooms';
+  resource: 'messages' | 'memberships' | 'attachmentActions' | 'rooms' | 'convergedRecordings';
   event: 'created' | 'updated' | 'deleted';
   actorId: string;
   data: WebhookEvent['data'];
   /** Whether a webhook owned by this person may receive the event. */
   visibleTo: (personId: string) => boolean;
+  /** Whether an org-wide webhook (`ownedBy: org`) created by this person may receive it; default never. */
+  visibleToOrgHookOf?: (personId: string) => boolean;
 }
 
 const FAILURE_WINDOW_MS = 5 * 60 * 1000;
@@ -70,7 +72,8 @@ export class WebhookDispatcher {
       const resourceMatches = hook.resource === 'all' ? event.resource !== 'attachmentActions' : hook.resource === event.resource;
       if (!resourceMatches) continue;
       if (hook.event !== 'all' && hook.event !== event.event) continue;
-      if (!event.visibleTo(record.ownerId)) continue;
+      const visible = hook.ownedBy === 'org' ? (event.visibleToOrgHookOf?.(record.ownerId) ?? false) : event.visibleTo(record.ownerId);
+      if (!visible) continue;
       if (!filterMatches(hook.filter, event.data, record.ownerId)) continue;
       const body = Buffer.from(JSON.stringify(this.envelope(record, event)));
       const copies = this.random() < this.duplicateRate ? 2 : 1;

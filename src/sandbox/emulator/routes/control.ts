@@ -77,6 +77,12 @@ export function controlRouter(emulator: Emulator): Router {
     res.status(201).json({ id: req.body.id });
   });
 
+  /** A recording appears now for `owner` (ID or email) and their recording webhooks fire. */
+  router.post('/recordings/new', (req, res) => {
+    const fixture = emulator.newRecording(req.body);
+    res.status(201).json({ id: fixture.id, topic: fixture.topic, ownerEmail: fixture.ownerEmail });
+  });
+
   router.post('/faults', (req, res) => {
     const body = req.body as Omit<FaultSpec, 'path'> & { path?: string; pathRegex?: string };
     const { pathRegex, path, ...rest } = body;

@@ -5,10 +5,14 @@ import { ApiError, messageForStatus } from '../errors';
 import { silentMp3 } from '../mp3';
 import { paginate, queryParam } from '../paging';
 import { RecordingService, SCOPE_ADMIN, SCOPE_COMPLIANCE, SCOPE_USER, type StoredRecording } from '../recordings';
+import { recordingMetadata } from '../recording-metadata';
 import type { EmulatorState } from '../state';
 import { isValidTimeZone } from '../timezone';
 
-const WEEK_MS = 7 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const WEEK_MS = 7 * DAY_MS;
+/** The admin list's `from`–`to` may span at most this much. */
+const ADMIN_WINDOW_MS = 30 * DAY_MS;
 const NOTE_KINDS = ['suggestedNotes', 'shortNotes', 'actionItems'] as const;
 type NoteKind = (typeof NOTE_KINDS)[number];
 
@@ -42,6 +46,7 @@ export function recordingsRouter(state: EmulatorState, recordings: RecordingServ
     const to = instantParam(req, 'to') ?? state.now();
     const from = instantParam(req, 'from') ?? to - WEEK_MS;
     if (from > to) throw new ApiError(400, 'from must be before to.');
+    if (admin && to - from > ADMIN_WINDOW_MS) throw new ApiError(400, 'from and to must be at most 30 days apart.');
     const status = queryParam(req, 'status') || 'available';
     if (status === 'purged' && !(admin && compliance)) throw new ApiError(400, 'status purged is only available to compliance officers.');
     const equalsFilters: Array<[string, (r: StoredRecording) => unknown]> = [
@@ -88,6 +93,16 @@ export function recordingsRouter(state: EmulatorState, recordings: RecordingServ
     const access = recordings.access(caller, rec);
     if (!access.allowed) throw new ApiError(access.status, access.message);
     res.json(recordings.details(rec!, zone, access.withLinks));
+  });
+
+  router.get('/convergedRecordings/:id/metadata', (req, res) => {
+    const caller = callerOf(res);
+    const rec = recordings.recordings.get(String(req.params.id));
+    const forced = rec ? recordings.takeForcedMetadata(rec) : undefined;
+    if (forced) throw new ApiError(forced.status, messageForStatus(forced.status), forced.retryAfter);
+    const access = recordings.access(caller, rec);
+    if (!access.allowed) throw new ApiError(access.status, access.message);
+    res.json(recordingMetadata(state, rec!));
   });
 
   router.get('/convergedRecordings/:id/:kind', (req, res) => {

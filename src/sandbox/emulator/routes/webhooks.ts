@@ -5,6 +5,7 @@ import { callerOf } from '../auth';
 import { ApiError } from '../errors';
 import { webexId } from '../ids';
 import { paginate } from '../paging';
+import { SCOPE_ADMIN, SCOPE_COMPLIANCE, SCOPE_USER } from '../recordings';
 import type { EmulatorState, WebhookRecord } from '../state';
 
 const RESOURCES = new Set([
@@ -31,6 +32,19 @@ function checkTargetUrl(value: string): void {
     throw new ApiError(400, 'targetUrl must be a valid URL.');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiError(400, 'targetUrl must be an http(s) URL.');
+}
+
+/**
+ * Creating a webhook needs the read scope of its resource. For `convergedRecordings` that is a
+ * recordings scope, which bot tokens never have; `ownedBy: org` needs admin or compliance.
+ */
+function checkRecordingsWebhook(caller: { kind: string; scopes: string[] }, ownedBy: string): void {
+  if (caller.kind === 'bot') throw new ApiError(403, 'Bots cannot create convergedRecordings webhooks: they need a recordings scope.');
+  const orgScope = caller.scopes.includes(SCOPE_ADMIN) || caller.scopes.includes(SCOPE_COMPLIANCE);
+  if (!orgScope && !caller.scopes.includes(SCOPE_USER)) {
+    throw new ApiError(403, 'Creating a convergedRecordings webhook needs the spark:recordings_read scope.');
+  }
+  if (ownedBy === 'org' && !orgScope) throw new ApiError(403, 'Org-wide convergedRecordings webhooks need admin or compliance access.');
 }
 
 function view(record: WebhookRecord): Webhook {
@@ -64,6 +78,9 @@ export function webhooksRouter(state: EmulatorState): Router {
     if (!EVENTS.has(event)) throw new ApiError(400, `Unknown event: ${event}`);
     const filter = typeof body.filter === 'string' && body.filter ? body.filter : undefined;
     const secret = typeof body.secret === 'string' && body.secret ? body.secret : undefined;
+    const ownedBy = body.ownedBy === 'org' ? 'org' : 'creator';
+    if (resource === 'convergedRecordings') checkRecordingsWebhook(caller, ownedBy);
+    else if (ownedBy === 'org') throw new ApiError(400, `ownedBy org is not supported for ${resource} in this emulator.`);
     const webhook: WebhookRecord['webhook'] = {
       id: webexId('WEBHOOK'),
       name,
@@ -77,7 +94,7 @@ export function webhooksRouter(state: EmulatorState): Router {
       orgId: state.orgId,
       createdBy: caller.personId,
       appId: state.appId,
-      ownedBy: 'creator',
+      ownedBy,
     };
     state.webhooks.set(webhook.id, { webhook, ownerId: caller.personId, failures: [] });
     res.json({ ...webhook });
