@@ -118,10 +118,11 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
       }
       // Events that arrive while the framework is still starting wait for it instead of being lost.
       const reading = startedPromise.then(() => transport.dispatch(envelope)).catch((err: unknown) => {
-        logger.error({ err: String(err) }, 'webhook event could not be processed');
+        const { trackingId, status } = err as { trackingId?: unknown; status?: unknown };
+        logger.error({ err: String(err), trackingId, status, key }, 'webhook event could not be processed');
       });
-      // Until the framework has read the event from Webex, it is not yet a command the bot
-      // tracks; a graceful stop waits for these too, or it would drop events it answered 200.
+      // `dispatch` settles when the event's command is done; a graceful stop waits for these
+      // too, or it would drop events it answered 200 before they were read from Webex.
       dispatching.add(reading);
       void reading.finally(() => dispatching.delete(reading));
     },

@@ -25,12 +25,13 @@ async function main(): Promise<void> {
   const messenger = createRestMessenger(client, config.botToken);
   const replying = new Set<Promise<unknown>>();
 
-  const echo = (event: InboundEvent): void => {
+  const echo = async (event: InboundEvent): Promise<void> => {
     if (event.kind !== 'message') return;
     const to = event.roomType === 'group' ? { roomId: event.roomId, parentId: event.messageId } : { roomId: event.roomId };
     const reply = messenger.post(to, { markdown: event.text || '…' }).catch((err: unknown) => logger.warn({ err: String(err) }, 'echo failed'));
     replying.add(reply);
     void reply.finally(() => replying.delete(reply));
+    await reply;
   };
 
   const transport = createFrameworkTransport({ config, client, logger, onEvent: echo });

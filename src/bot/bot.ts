@@ -7,8 +7,8 @@ import { RateLimiter } from './rate-limit';
 import type { Services } from './services';
 
 export interface Bot {
-  /** Takes one event; the work goes on in the background and is tracked for a graceful stop. */
-  handle(event: InboundEvent): void;
+  /** Takes one event; the work is tracked for a graceful stop, and the promise settles when it is done. */
+  handle(event: InboundEvent): Promise<void>;
   /** Replays a stored request once its author has connected (the request kept by the connect card). */
   replay(request: { personId: string; personEmail: string; roomId: string; roomType: 'direct' | 'group'; messageId: string; text: string }): Promise<void>;
   /** Resolves when nothing is in flight, or after `timeoutMs`; true when everything finished. */
@@ -28,7 +28,7 @@ export function createBot(services: Services): Bot {
   const running = new Set<Promise<void>>();
   let idleWaiters: Array<() => void> = [];
 
-  function track(work: Promise<void>): void {
+  function track(work: Promise<void>): Promise<void> {
     running.add(work);
     void work.finally(() => {
       running.delete(work);
@@ -38,6 +38,7 @@ export function createBot(services: Services): Bot {
         waiters.forEach((w) => w());
       }
     });
+    return work;
   }
 
   async function runCommand(ctx: Context, command: Command, messageId: string): Promise<string> {
@@ -106,7 +107,7 @@ export function createBot(services: Services): Bot {
 
   return {
     handle(event) {
-      track(event.kind === 'message' ? onMessage(event) : onClick(event));
+      return track(event.kind === 'message' ? onMessage(event) : onClick(event));
     },
     async replay(request) {
       const ctx = createContext(messenger, request, { parentId: request.roomType === 'group' ? request.messageId : undefined });

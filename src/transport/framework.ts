@@ -3,7 +3,8 @@ import { exportFrameworkEnvironment, type Config } from '../config';
 import type { Logger } from '../log';
 import type { WebexClient } from '../webex/client';
 import { mentionNames, stripLeadingMention } from './mention';
-import type { BotIdentity, InboundHandler, Transport } from './types';
+import { createSdkReads, installSdkReads, type ReadKey } from './sdk-reads';
+import type { BotIdentity, InboundEvent, InboundHandler, Transport } from './types';
 import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
 
 /**
@@ -20,6 +21,9 @@ import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
  * - Spaces are discovered on first use (`maxStartupSpaces: 0`), so start-up costs the same with
  *   ten spaces or ten thousand. The framework drops an event that arrives while the first event
  *   of the same space is still discovering it, so events of an unknown space are serialised.
+ * - Every read the framework makes goes through our WebexClient (see sdk-reads.ts). The
+ *   framework swallows a failed read; we note it against the event being dispatched, so that
+ *   `dispatch` rejects with the WebexApiError instead of resolving as if nothing had come in.
  */
 export function createFrameworkTransport(options: {
   config: Config;
@@ -44,15 +48,46 @@ export function createFrameworkTransport(options: {
     return { Framework, webhook };
   }
 
-  function interceptWebhookCalls(fw: FrameworkType, registered: RegisteredWebhooks): void {
+  /** One `dispatch` in progress: what it is waiting for and what went wrong on the way. */
+  interface Dispatching {
+    readonly keys: ReadonlySet<ReadKey>;
+    failure: unknown;
+    work: Promise<void> | undefined;
+  }
+  const dispatchingByEvent = new Map<string, Dispatching[]>();
+  const active = new Set<Dispatching>();
+
+  const reads = createSdkReads({
+    client,
+    token: config.botToken,
+    onFailure(keys, err) {
+      let matched = false;
+      for (const d of active) {
+        if (!keys.some((k) => d.keys.has(k))) continue;
+        d.failure ??= err;
+        matched = true;
+      }
+      // An event that came another way (websocket mode) has no dispatch to reject: say it here.
+      if (!matched && keys.length > 0) {
+        logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId }, 'Webex event could not be read; it is dropped');
+      }
+    },
+  });
+
+  /**
+   * The framework builds its SDK in `start()` and assigns it to `framework.webex`; the setter
+   * puts our reads (and, in webhook mode, our registered webhooks) in place before first use.
+   */
+  function interceptSdk(fw: FrameworkType, registered: RegisteredWebhooks | null): void {
     let sdk: unknown = fw.webex;
     Object.defineProperty(fw, 'webex', {
       configurable: true,
       enumerable: true,
       get: () => sdk,
       set: (value: unknown) => {
+        installSdkReads(value, reads);
         const webhooks = (value as { webhooks?: Record<string, unknown> } | null)?.webhooks;
-        if (webhooks) {
+        if (webhooks && registered) {
           webhooks.list = () => Promise.resolve({ items: [] });
           webhooks.remove = () => Promise.resolve();
           webhooks.create = (w: { resource?: string }) =>
@@ -63,13 +98,21 @@ export function createFrameworkTransport(options: {
     });
   }
 
+  /** Hands an event to `onEvent`, and its work to the `dispatch` waiting for that event. */
+  function deliver(eventId: string, event: InboundEvent): void {
+    const work = Promise.resolve().then(() => onEvent(event));
+    const waiting = dispatchingByEvent.get(eventId)?.find((d) => d.work === undefined);
+    if (waiting) waiting.work = work;
+    else void work.catch((err: unknown) => logger.error({ err: String(err), kind: event.kind }, 'event handling failed'));
+  }
+
   function listen(fw: FrameworkType): void {
     fw.on('message', (bot: FrameworkType.Bot, trigger: FrameworkType.Trigger) => {
       const message = trigger.message;
       if (!message || message.personId === fw.person?.id) return;
       const roomType = bot.room.type === 'group' ? 'group' : 'direct';
       const raw = message.text ?? '';
-      onEvent({
+      deliver(message.id, {
         kind: 'message',
         messageId: message.id,
         personId: message.personId,
@@ -82,7 +125,7 @@ export function createFrameworkTransport(options: {
     fw.on('attachmentAction', (bot: FrameworkType.Bot, trigger: FrameworkType.Trigger) => {
       const action = trigger.attachmentAction;
       if (!action) return;
-      onEvent({
+      deliver(action.id, {
         kind: 'click',
         actionId: action.id,
         cardMessageId: action.messageId,
@@ -124,12 +167,13 @@ export function createFrameworkTransport(options: {
           secret: config.webhookSecret,
           logger,
         });
-        interceptWebhookCalls(fw, registered);
+        interceptSdk(fw, registered);
         listen(fw);
         await fw.start();
         // start() does not wait for its webhook step; the name it filters events by is ours.
         if (!fw.webhook || !fw.webhook.name) fw.webhook = registered.firehose as unknown as FrameworkType.WebhookLike;
       } else {
+        interceptSdk(fw, null);
         listen(fw);
         await fw.start();
       }
@@ -144,19 +188,43 @@ export function createFrameworkTransport(options: {
     async dispatch(envelope: unknown): Promise<void> {
       if (!handleWebhook || isOwnEvent(envelope)) return;
       const handle = handleWebhook;
-      const roomId = (envelope as { data?: { roomId?: unknown } })?.data?.roomId;
-      const run = async () => {
-        await handle({ body: envelope, headers: {} });
+      const data = (envelope as { data?: Record<string, unknown> } | null)?.data ?? {};
+      const eventId = typeof data.id === 'string' ? data.id : '';
+      const roomId = data.roomId;
+      const keys = new Set([data.id, data.personId, data.roomId].filter((k): k is string => typeof k === 'string' && k !== ''));
+      // The framework's part: read the event from Webex and emit it (or ignore it).
+      const read = async (): Promise<Dispatching> => {
+        const d: Dispatching = { keys, failure: undefined, work: undefined };
+        const list = dispatchingByEvent.get(eventId) ?? [];
+        dispatchingByEvent.set(eventId, [...list, d]);
+        active.add(d);
+        try {
+          await handle({ body: envelope, headers: {} });
+        } finally {
+          active.delete(d);
+          const rest = (dispatchingByEvent.get(eventId) ?? []).filter((x) => x !== d);
+          if (rest.length > 0) dispatchingByEvent.set(eventId, rest);
+          else dispatchingByEvent.delete(eventId);
+        }
+        return d;
       };
-      if (typeof roomId !== 'string' || roomIsKnown(roomId)) return run();
-      const before = discovering.get(roomId) ?? Promise.resolve();
-      const mine = before.then(run, run);
-      const settled = mine.catch(() => undefined);
-      discovering.set(roomId, settled);
-      void settled.then(() => {
-        if (discovering.get(roomId) === settled) discovering.delete(roomId);
-      });
-      return mine;
+      let reading: Promise<Dispatching>;
+      if (typeof roomId !== 'string' || roomIsKnown(roomId)) {
+        reading = read();
+      } else {
+        // Only the framework's part is serialised per unknown space, not the work that follows.
+        const before = discovering.get(roomId) ?? Promise.resolve();
+        reading = before.then(read, read);
+        const settled = reading.then(() => undefined, () => undefined);
+        discovering.set(roomId, settled);
+        void settled.then(() => {
+          if (discovering.get(roomId) === settled) discovering.delete(roomId);
+        });
+      }
+      const d = await reading;
+      if (d.work) return d.work;
+      // Not handed over: either ignored on purpose (not a command, not our space), or a read failed.
+      if (d.failure !== undefined) throw d.failure;
     },
 
     async stop(): Promise<void> {

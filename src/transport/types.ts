@@ -43,8 +43,11 @@ export interface Transport {
   /** Connects to Webex; resolves once events can be received. */
   start(): Promise<BotIdentity>;
   /**
-   * Webhook mode: hands over one verified webhook envelope. Resolves when the event has been
-   * turned into an InboundEvent and passed to the handler (or ignored), not when it is answered.
+   * Webhook mode: hands over one verified webhook envelope. Resolves once the event was turned
+   * into an InboundEvent and the handler's promise settled (rejecting with the handler's error),
+   * or once the event was deliberately ignored (the bot's own message, a space the bot is not in,
+   * a resource it does not act on). Rejects with the WebexApiError of a read the event needed
+   * (message, attachment action, person, room, membership) that failed after retries.
    */
   dispatch(envelope: unknown): Promise<void>;
   /**
@@ -56,4 +59,5 @@ export interface Transport {
   stop(): Promise<void>;
 }
 
-export type InboundHandler = (event: InboundEvent) => void;
+/** Takes one event; the promise settles when the bot is done with it. */
+export type InboundHandler = (event: InboundEvent) => Promise<void>;
