@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { TokenCipher } from './crypto';
-import { PostgresStore } from './postgres-store';
-import { SqliteStore } from './sqlite-store';
+import { postgresDialect, sqliteDialect } from './dialect';
+import { SqlStore } from './sql-store';
 import type { Store } from './types';
 import { parseDatabaseUrl } from './url';
 
@@ -18,6 +18,8 @@ export interface CreateStoreOptions {
   logger: Logger;
   /** Postgres only: keep the tables in this schema (created by init). */
   postgresSchema?: string;
+  /** Postgres only: how long to wait for another instance's refresh lock. Default 30 s. */
+  lockTimeoutMs?: number;
 }
 
 /** The store the URL names; call init() before use. Throws on an unknown scheme. */
@@ -25,6 +27,9 @@ export function createStore(options: CreateStoreOptions): Store {
   const target = parseDatabaseUrl(options.url);
   const cipher = new TokenCipher(options.encryptionKey);
   const logger = options.logger.child({ component: 'store' });
-  if (target.kind === 'sqlite') return new SqliteStore({ file: target.file, cipher, logger });
-  return new PostgresStore({ url: target.url, cipher, logger, schema: options.postgresSchema });
+  const dialect =
+    target.kind === 'sqlite'
+      ? sqliteDialect(target.file)
+      : postgresDialect({ url: target.url, logger, schema: options.postgresSchema, lockTimeoutMs: options.lockTimeoutMs });
+  return new SqlStore(dialect, cipher, logger);
 }

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { silentLogger } from '../../src/log';
-import { TokenCipher } from '../../src/store/crypto';
+import { createStore, type Store } from '../../src/store';
 import { advisoryKey } from '../../src/store/postgres-lock';
-import { PostgresStore } from '../../src/store/postgres-store';
 import { POSTGRES_URL, uid } from './helpers';
 
 describe('Postgres refresh lock', () => {
   const schema = `store_lock_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: POSTGRES_URL });
-  const stores: PostgresStore[] = [];
+  const stores: Store[] = [];
   const open = async (lockTimeoutMs?: number) => {
-    const store = new PostgresStore({ url: POSTGRES_URL, cipher: new TokenCipher(randomBytes(32)), logger: silentLogger(), schema, lockTimeoutMs });
+    const store = createStore({ url: POSTGRES_URL, encryptionKey: randomBytes(32), logger: silentLogger(), postgresSchema: schema, lockTimeoutMs });
     stores.push(store);
     await store.init();
     return store;

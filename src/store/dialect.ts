@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Pool, type PoolConfig } from 'pg';
+import type { Logger } from '../log';
+import type { ColumnTypes } from './migrations';
+import { KeyedMutex } from './mutex';
+import { AdvisoryLocks, advisoryKey } from './postgres-lock';
+import type { DbTime, Tables } from './schema';
+import { SQLITE_MEMORY } from './url';
+
+/**
+ * Everything that differs between SQLite and Postgres, in one place: connection set-up, how
+ * times are stored, the migration lock and the refresh lock. The queries themselves are shared
+ * (sql-store.ts).
+ */
+export interface Dialect {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly db: Kysely<Tables>;
+  readonly columnTypes: ColumnTypes;
+  /** A Date as the database stores it. */
+  time(date: Date): DbTime;
+  /** A stored time as a Date. */
+  date(value: DbTime): Date;
+  /** Opens the migration transaction. */
+  readonly beginMigration: string;
+  /** Inside the migration transaction, before anything is read: lock, schema. */
+  prepareMigration(conn: Kysely<Tables>): Promise<void>;
+  /** Per-person mutual exclusion (across processes for Postgres). */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Closes every connection. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * One connection per SQLite file per process, shared by every store opened on it: Kysely
+ * queues its queries and transactions, so a transaction never waits on another connection of
+ * this same thread (which would hold the file lock while the thread blocks).
+ */
+const openFiles = new Map<string, { db: Kysely<Tables>; locks: KeyedMutex; users: number }>();
+
+function openSqliteFile(file: string): Kysely<Tables> {
+  const inMemory = file === SQLITE_MEMORY;
+  if (!inMemory) {
+    mkdirSync(dirname(file), { recursive: true });
+    // Created owner-only; SQLite gives its -wal and -shm files the same mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  }
+  const database = new Database(file);
+  if (!inMemory) database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  // Deleted rows (e.g. after "disconnect") are overwritten, not left in free pages.
+  database.pragma('secure_delete = ON');
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+}
+
+export function sqliteDialect(file: string): Dialect {
+  const key = file === SQLITE_MEMORY ? null : resolve(file);
+  let shared = key === null ? undefined : openFiles.get(key);
+  if (!shared) {
+    shared = { db: openSqliteFile(file), locks: new KeyedMutex(), users: 0 };
+    if (key !== null) openFiles.set(key, shared);
+  }
+  shared.users += 1;
+  const handle = shared;
+  return {
+    kind: 'sqlite',
+    db: handle.db,
+    columnTypes: { time: 'INTEGER', serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT' },
+    time: (date) => date.getTime(),
+    date: (value) => new Date(Number(value)),
+    // Immediate: two processes opening the same file do not both read an old version.
+    beginMigration: 'BEGIN IMMEDIATE',
+    prepareMigration: async () => undefined,
+    withLock: (name, fn) => handle.locks.run(name, fn),
+    async destroy() {
+      handle.users -= 1;
+      if (handle.users > 0) return;
+      if (key !== null && openFiles.get(key) === handle) openFiles.delete(key);
+      await handle.db.destroy();
+    },
+  };
+}
+
+export interface PostgresDialectOptions {
+  url: string;
+  logger: Logger;
+  /** Tables live in this schema (created by the migration) instead of the connection's default. */
+  schema?: string;
+  /** Connections for queries. Default 10. */
+  poolSize?: number;
+  /** Connections that hold refresh locks. Default 5. */
+  lockPoolSize?: number;
+  /** How long to wait for another instance's refresh lock before failing. Default 30 s. */
+  lockTimeoutMs?: number;
+}
+
+export function postgresDialect(options: PostgresDialectOptions): Dialect {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  const base: PoolConfig = { connectionString: options.url, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 };
+  // Set at connection start-up; the migration checks it took effect (a URL with its own `options=` wins).
+  const queryConfig: PoolConfig = schema ? { ...base, options: `-c search_path=${schema}` } : base;
+  const pool = new Pool({ ...queryConfig, max: options.poolSize ?? 10 });
+  const lockPool = new Pool({ ...base, max: options.lockPoolSize ?? 5 });
+  const onIdleError = (err: Error) => options.logger.warn({ err: err.message }, 'idle database connection failed');
+  pool.on('error', onIdleError);
+  lockPool.on('error', onIdleError);
+  const locks = new AdvisoryLocks(lockPool, {
+    namespace: `webex-recording-bot:refresh:${schema ?? ''}`,
+    lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
+    logger: options.logger,
+  });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    columnTypes: { time: 'TIMESTAMPTZ', serialKey: 'BIGSERIAL PRIMARY KEY' },
+    time: (date) => date,
+    date: (value) => (value instanceof Date ? value : new Date(value)),
+    beginMigration: 'BEGIN',
+    async prepareMigration(conn) {
+      const key = advisoryKey(`webex-recording-bot:migrate:${schema ?? ''}`);
+      await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(conn);
+      if (!schema) return;
+      await sql.raw(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).execute(conn);
+      const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(conn);
+      if (rows[0]?.schema !== schema) {
+        throw new Error(
+          `Postgres connections do not use schema "${schema}" (search_path gives "${rows[0]?.schema}"); remove options= from the database URL`,
+        );
+      }
+    },
+    withLock: (name, fn) => locks.run(name, fn),
+    async destroy() {
+      // Kysely's destroy ends the query pool.
+      await Promise.all([db.destroy(), lockPool.end()]);
+    },
+  };
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Schema names are limited to plain identifiers; anything else is refused rather than escaped. */
+export function checkSchemaName(schema: string): string {
+  if (!IDENTIFIER.test(schema)) {
+    throw new Error(`Postgres schema name must be lower-case letters, digits and underscores (at most 63), got "${schema}"`);
+  }
+  return schema;
+}

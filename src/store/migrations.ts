@@ -1,0 +1,116 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../log';
+import type { Dialect } from './dialect';
+import type { Tables } from './schema';
+
+/** The column types that differ between the backends. */
+export interface ColumnTypes {
+  /** INTEGER (epoch ms) in SQLite, TIMESTAMPTZ in Postgres. */
+  time: string;
+  /** An auto-incrementing integer primary key. */
+  serialKey: string;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements(t: ColumnTypes): string[];
+}
+
+/**
+ * The one ordered migration list for both backends; each applied at most once, recorded in
+ * schema_migrations by version. Versions and table names never change once released: a
+ * database made by an earlier version of the bot carries on from where it is.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: (t) => [
+      `CREATE TABLE accounts (
+        person_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        access_token TEXT NOT NULL,
+        access_token_expires_at ${t.time} NOT NULL,
+        refresh_token TEXT NOT NULL,
+        refresh_token_expires_at ${t.time},
+        scopes TEXT NOT NULL,
+        connected_at ${t.time} NOT NULL,
+        updated_at ${t.time} NOT NULL
+      )`,
+      `CREATE TABLE person_settings (
+        person_id TEXT PRIMARY KEY,
+        timezone_override TEXT,
+        profile_timezone TEXT,
+        profile_checked_at ${t.time}
+      )`,
+      `CREATE TABLE oauth_states (
+        state TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        code_verifier TEXT NOT NULL,
+        created_at ${t.time} NOT NULL,
+        expires_at ${t.time} NOT NULL
+      )`,
+      'CREATE INDEX oauth_states_person ON oauth_states (person_id)',
+      'CREATE INDEX oauth_states_expires ON oauth_states (expires_at)',
+      `CREATE TABLE pending_requests (
+        seq ${t.serialKey},
+        message_id TEXT NOT NULL UNIQUE,
+        person_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        room_type TEXT NOT NULL CHECK (room_type IN ('direct', 'group')),
+        text TEXT NOT NULL,
+        created_at ${t.time} NOT NULL
+      )`,
+      'CREATE INDEX pending_requests_person ON pending_requests (person_id, created_at)',
+      `CREATE TABLE processed_events (
+        event_id TEXT PRIMARY KEY,
+        claimed_at ${t.time} NOT NULL
+      )`,
+      'CREATE INDEX processed_events_claimed ON processed_events (claimed_at)',
+    ],
+  },
+];
+
+/**
+ * Applies the missing migrations in one transaction on one connection, under the dialect's
+ * migration lock (an immediate transaction in SQLite, an advisory lock in Postgres), so
+ * instances starting together migrate once.
+ */
+export async function migrate(db: Kysely<Tables>, dialect: Dialect, logger: Logger, migrations = MIGRATIONS): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql.raw(dialect.beginMigration).execute(conn);
+    try {
+      await dialect.prepareMigration(conn);
+      await sql
+        .raw(
+          `CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at ${dialect.columnTypes.time} NOT NULL
+          )`,
+        )
+        .execute(conn);
+      const rows = await conn.selectFrom('schema_migrations').select('version').execute();
+      const applied = new Set(rows.map((row) => Number(row.version)));
+      const known = Math.max(...migrations.map((m) => m.version));
+      const newest = Math.max(0, ...applied);
+      if (newest > known) {
+        logger.warn({ databaseVersion: newest, knownVersion: known }, 'the database schema is newer than this version of the bot');
+      }
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements(dialect.columnTypes)) await sql.raw(statement).execute(conn);
+        await conn
+          .insertInto('schema_migrations')
+          .values({ version: migration.version, name: migration.name, applied_at: dialect.time(new Date()) })
+          .execute();
+        logger.info({ version: migration.version, migration: migration.name }, 'applied database migration');
+      }
+      await sql.raw('COMMIT').execute(conn);
+    } catch (err) {
+      await sql.raw('ROLLBACK').execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}

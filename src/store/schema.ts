@@ -1,0 +1,65 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables both backends hold, as the query layer sees them. Times are epoch milliseconds
+ * (INTEGER) in SQLite and TIMESTAMPTZ in Postgres; `Dialect.time` / `Dialect.date` convert.
+ */
+export type DbTime = number | Date;
+
+export interface AccountsTable {
+  person_id: string;
+  email: string;
+  access_token: string;
+  access_token_expires_at: DbTime;
+  refresh_token: string;
+  refresh_token_expires_at: DbTime | null;
+  scopes: string;
+  connected_at: DbTime;
+  updated_at: DbTime;
+}
+
+export interface PersonSettingsTable {
+  person_id: string;
+  timezone_override: string | null;
+  profile_timezone: string | null;
+  profile_checked_at: DbTime | null;
+}
+
+export interface OAuthStatesTable {
+  state: string;
+  person_id: string;
+  code_verifier: string;
+  created_at: DbTime;
+  expires_at: DbTime;
+}
+
+export interface PendingRequestsTable {
+  /** INTEGER in SQLite, BIGSERIAL (read as a string) in Postgres. */
+  seq: Generated<number | string>;
+  message_id: string;
+  person_id: string;
+  room_id: string;
+  room_type: string;
+  text: string;
+  created_at: DbTime;
+}
+
+export interface ProcessedEventsTable {
+  event_id: string;
+  claimed_at: DbTime;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: DbTime;
+}
+
+export interface Tables {
+  accounts: AccountsTable;
+  person_settings: PersonSettingsTable;
+  oauth_states: OAuthStatesTable;
+  pending_requests: PendingRequestsTable;
+  processed_events: ProcessedEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,271 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../log';
+import type { TokenCipher } from './crypto';
+import type { Dialect } from './dialect';
+import { migrate } from './migrations';
+import {
+  decryptAccount,
+  decryptOAuthState,
+  encryptTokens,
+  encryptVerifier,
+  EVENT_PRUNE_INTERVAL_MS,
+  EVENT_RETENTION_MS,
+  MAX_PENDING_PER_PERSON,
+  PENDING_RETENTION_MS,
+  PruneSchedule,
+  toPendingRequests,
+} from './records';
+import type { Tables } from './schema';
+import type { Account, OAuthState, PendingRequest, PersonSettings, Store, TokenSet } from './types';
+
+const PING_TIMEOUT_MS = 3000;
+
+/** Tables that hold something about a person (all of it goes on "forget me"). */
+const PERSON_TABLES = ['accounts', 'person_settings', 'oauth_states', 'pending_requests'] as const;
+
+/**
+ * The one store implementation for SQLite and Postgres: every statement written once on
+ * Kysely; what differs between the backends is in the Dialect. Every method is one statement
+ * or one transaction.
+ */
+export class SqlStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly db: Kysely<Tables>;
+  private readonly eventPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
+  private closed = false;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly cipher: TokenCipher,
+    private readonly logger: Logger,
+  ) {
+    this.kind = dialect.kind;
+    this.db = dialect.db;
+  }
+
+  async init(): Promise<void> {
+    await migrate(this.db, this.dialect, this.logger);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dialect.destroy();
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    const query = sql`SELECT 1`.execute(this.db).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async getAccount(personId: string): Promise<Account | null> {
+    const row = await this.db.selectFrom('accounts').selectAll().where('person_id', '=', personId).executeTakeFirst();
+    if (!row) return null;
+    const { date } = this.dialect;
+    return decryptAccount(
+      this.cipher,
+      {
+        ...row,
+        access_token_expires_at: date(row.access_token_expires_at),
+        refresh_token_expires_at: row.refresh_token_expires_at === null ? null : date(row.refresh_token_expires_at),
+        connected_at: date(row.connected_at),
+        updated_at: date(row.updated_at),
+      },
+      this.logger,
+    );
+  }
+
+  async saveAccount(account: { personId: string; email: string; tokens: TokenSet }, now: Date): Promise<void> {
+    const { time } = this.dialect;
+    const sealed = encryptTokens(this.cipher, account.personId, account.tokens);
+    const expires = account.tokens.refreshTokenExpiresAt;
+    await this.db
+      .insertInto('accounts')
+      .values({
+        person_id: account.personId,
+        email: account.email,
+        access_token: sealed.accessToken,
+        access_token_expires_at: time(account.tokens.accessTokenExpiresAt),
+        refresh_token: sealed.refreshToken,
+        refresh_token_expires_at: expires ? time(expires) : null,
+        scopes: sealed.scopes,
+        connected_at: time(now),
+        updated_at: time(now),
+      })
+      .onConflict((oc) =>
+        oc.column('person_id').doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          access_token: eb.ref('excluded.access_token'),
+          access_token_expires_at: eb.ref('excluded.access_token_expires_at'),
+          refresh_token: eb.ref('excluded.refresh_token'),
+          refresh_token_expires_at: eb.ref('excluded.refresh_token_expires_at'),
+          scopes: eb.ref('excluded.scopes'),
+          connected_at: eb.ref('excluded.connected_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+
+  async updateTokens(personId: string, tokens: TokenSet, now: Date): Promise<void> {
+    const { time } = this.dialect;
+    const sealed = encryptTokens(this.cipher, personId, tokens);
+    await this.db
+      .updateTable('accounts')
+      .set({
+        access_token: sealed.accessToken,
+        access_token_expires_at: time(tokens.accessTokenExpiresAt),
+        refresh_token: sealed.refreshToken,
+        refresh_token_expires_at: tokens.refreshTokenExpiresAt ? time(tokens.refreshTokenExpiresAt) : null,
+        scopes: sealed.scopes,
+        updated_at: time(now),
+      })
+      .where('person_id', '=', personId)
+      .execute();
+  }
+
+  async deleteAccount(personId: string): Promise<void> {
+    await this.db.deleteFrom('accounts').where('person_id', '=', personId).execute();
+  }
+
+  async deletePerson(personId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of PERSON_TABLES) await trx.deleteFrom(table).where('person_id', '=', personId).execute();
+    });
+  }
+
+  async getSettings(personId: string): Promise<PersonSettings> {
+    const row = await this.db
+      .selectFrom('person_settings')
+      .select(['timezone_override', 'profile_timezone', 'profile_checked_at'])
+      .where('person_id', '=', personId)
+      .executeTakeFirst();
+    const checked = row?.profile_checked_at;
+    return {
+      personId,
+      timezoneOverride: row?.timezone_override ?? null,
+      profileTimezone: row?.profile_timezone ?? null,
+      profileCheckedAt: checked === null || checked === undefined ? null : this.dialect.date(checked),
+    };
+  }
+
+  async setTimezoneOverride(personId: string, zone: string | null): Promise<void> {
+    await this.db
+      .insertInto('person_settings')
+      .values({ person_id: personId, timezone_override: zone })
+      .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({ timezone_override: eb.ref('excluded.timezone_override') })))
+      .execute();
+  }
+
+  async setProfileTimezone(personId: string, zone: string | null, checkedAt: Date): Promise<void> {
+    await this.db
+      .insertInto('person_settings')
+      .values({ person_id: personId, profile_timezone: zone, profile_checked_at: this.dialect.time(checkedAt) })
+      .onConflict((oc) =>
+        oc.column('person_id').doUpdateSet((eb) => ({
+          profile_timezone: eb.ref('excluded.profile_timezone'),
+          profile_checked_at: eb.ref('excluded.profile_checked_at'),
+        })),
+      )
+      .execute();
+  }
+
+  async putOAuthState(state: OAuthState): Promise<void> {
+    const { time } = this.dialect;
+    await this.db
+      .insertInto('oauth_states')
+      .values({
+        state: state.state,
+        person_id: state.personId,
+        code_verifier: encryptVerifier(this.cipher, state),
+        created_at: time(state.createdAt),
+        expires_at: time(state.expiresAt),
+      })
+      .execute();
+  }
+
+  async takeOAuthState(state: string, now: Date): Promise<OAuthState | null> {
+    const { time, date } = this.dialect;
+    const row = await this.db.transaction().execute(async (trx) => {
+      const taken = await trx.deleteFrom('oauth_states').where('state', '=', state).returningAll().executeTakeFirst();
+      await trx.deleteFrom('oauth_states').where('expires_at', '<', time(now)).execute();
+      return taken;
+    });
+    if (!row) return null;
+    return decryptOAuthState(this.cipher, { ...row, created_at: date(row.created_at), expires_at: date(row.expires_at) }, this.logger);
+  }
+
+  async addPendingRequest(request: PendingRequest): Promise<void> {
+    const { time } = this.dialect;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('pending_requests')
+        .values({
+          message_id: request.messageId,
+          person_id: request.personId,
+          room_id: request.roomId,
+          room_type: request.roomType,
+          text: request.text,
+          created_at: time(request.createdAt),
+        })
+        .onConflict((oc) => oc.column('message_id').doNothing())
+        .execute();
+      await trx
+        .deleteFrom('pending_requests')
+        .where('person_id', '=', request.personId)
+        .where(
+          'seq',
+          'not in',
+          trx
+            .selectFrom('pending_requests')
+            .select('seq')
+            .where('person_id', '=', request.personId)
+            .orderBy('created_at', 'desc')
+            .orderBy('seq', 'desc')
+            .limit(MAX_PENDING_PER_PERSON),
+        )
+        .execute();
+      await trx
+        .deleteFrom('pending_requests')
+        .where('created_at', '<', time(new Date(request.createdAt.getTime() - PENDING_RETENTION_MS)))
+        .execute();
+    });
+  }
+
+  async takePendingRequests(personId: string): Promise<PendingRequest[]> {
+    const rows = await this.db.deleteFrom('pending_requests').where('person_id', '=', personId).returningAll().execute();
+    return toPendingRequests(rows.map((row) => ({ ...row, created_at: this.dialect.date(row.created_at) })));
+  }
+
+  withRefreshLock<T>(personId: string, fn: () => Promise<T>): Promise<T> {
+    return this.dialect.withLock(personId, fn);
+  }
+
+  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+    const { time } = this.dialect;
+    if (this.eventPrune.due(now)) {
+      await this.db
+        .deleteFrom('processed_events')
+        .where('claimed_at', '<', time(new Date(now.getTime() - EVENT_RETENTION_MS)))
+        .execute();
+    }
+    const result = await this.db
+      .insertInto('processed_events')
+      .values({ event_id: eventId, claimed_at: time(now) })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+}
