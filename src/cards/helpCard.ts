@@ -22,11 +22,15 @@ export const COMMANDS: CommandHelp[] = [
 export interface HelpCardInput {
   /** The bot's display name, for the group-space example ("@RecBot recording <id>"). */
   botName?: string;
+  /** A sentence shown first, e.g. "Sorry, I didn't understand that." for unrecognised text. */
+  lead?: string;
 }
 
 export function buildHelpCard(input: HelpCardInput = {}): BuiltCard {
   const mention = `@${truncate(oneLine(input.botName ?? '').replace(/`/g, '') || 'bot name', 60)}`;
+  const lead = input.lead ? truncate(oneLine(input.lead), 200) : '';
   const body: CardElement[] = [
+    ...(lead ? [fixedText(lead, { weight: 'Bolder' })] : []),
     fixedText('Webex Recording Bot', { size: 'Medium', weight: 'Bolder' }),
     fixedText(
       'I show a Webex Calling recording as a card: topic, times in your time zone, duration, size and download links, fetched with your own Webex access.',
@@ -38,7 +42,8 @@ export function buildHelpCard(input: HelpCardInput = {}): BuiltCard {
       'Medium',
     ),
   ];
-  return finishCard(body, [], helpFallback(mention));
+  const fallback = helpFallback(mention);
+  return finishCard(body, [], lead ? `${lead}\n\n${fallback}` : fallback);
 }
 
 function commandRow(command: CommandHelp): ColumnSet {

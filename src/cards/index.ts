@@ -2,7 +2,7 @@
 export { parseCardAction, isValidRecordingId, RECORDING_ID_PATTERN, RECORDING_CHOICE_INPUT_ID } from './actions';
 export type { CardAction, CardActionName } from './actions';
 export { buildRecordingCard, buildLinksCard } from './recordingCard';
-export type { RecordingCardInput, Audience } from './recordingCard';
+export type { RecordingCardInput, Audience, NoLinksCause } from './recordingCard';
 export { buildRecordingListCard, MAX_LIST_ROWS } from './listCard';
 export type { RecordingListCardInput } from './listCard';
 export { buildHelpCard } from './helpCard';

@@ -7,7 +7,7 @@
  *      "Send me the download links" (private group);
  *   2. "Download transcript";
  *   3. "Notes & action items" (one button for suggested notes, short notes and action items);
- *   4. "Refresh links";
+ *   4. "Refresh links", only on a card that shows download links;
  *   5. "More details" (a ShowCard with no actions inside; counts as one).
  * The largest set any card can have is exactly these five, so today nothing is ever dropped;
  * the ranking keeps the limit safe if a button is added later.
@@ -15,7 +15,9 @@
  * Group spaces with private links (`group-private`): the card and its fallback carry no URL and no
  * expiry; "Send me the download links" replaces the download and notes buttons (whoever clicks
  * gets the links by direct message, fetched with their own token), offered whatever the links
- * state unless the recording is purged, since the clicker may have access the requester lacks.
+ * state, since the clicker may have access the requester lacks, except when nobody can get links:
+ * the recording is purged, or Prevent Downloading is known to be on. Such a card has no "Refresh
+ * links" (it shows no links to refresh).
  *
  * The direct message with the links that a click on "Send me the download links" produces is the
  * 1:1 card itself (`buildLinksCard` is that card): the clicker sees exactly what they would see
@@ -25,12 +27,14 @@ import type { Recording } from '../webex/types';
 import { actionData } from './actions';
 import { factRow, finishCard, noteLine, richText, run } from './elements';
 import type { ZoneSource } from './labels';
+import type { NoLinksCause } from './recordingView';
 import { MAX_ACTIONS } from './limits';
 import { recordingFallback } from './recordingFallback';
 import {
   describeRecording,
   EMPTY_LINKS_NOTE,
   hasDownloads,
+  nobodyGetsLinks,
   noLinksReason,
   PRIVATE_LINKS_NOTE,
   PURGED_NOTE,
@@ -39,7 +43,7 @@ import {
 } from './recordingView';
 import type { AdaptiveCard, BuiltCard, CardActionElement, CardElement } from './schema';
 
-export type { Audience } from './recordingView';
+export type { Audience, NoLinksCause } from './recordingView';
 
 export interface RecordingCardInput {
   recording: Recording;
@@ -49,6 +53,8 @@ export interface RecordingCardInput {
   audience: Audience;
   /** Webex person ID of whoever asked; the refresh button carries it. */
   requesterId: string;
+  /** Why the requester's fetch came without links, when the bot knows. */
+  noLinksCause?: NoLinksCause;
 }
 
 export function buildRecordingCard(input: RecordingCardInput): BuiltCard {
@@ -91,7 +97,7 @@ function factElements(view: RecordingView): CardElement[] {
 
 function linkElements(view: RecordingView, privateLinks: boolean): CardElement[] {
   if (view.linksState === 'purged') return [noteLine(PURGED_NOTE, 'Medium')];
-  if (privateLinks) return [noteLine(PRIVATE_LINKS_NOTE, 'Medium')];
+  if (privateLinks && !nobodyGetsLinks(view)) return [noteLine(PRIVATE_LINKS_NOTE, 'Medium')];
   if (view.linksState === 'absent') return [noteLine(noLinksReason(view), 'Medium')];
   const lines: CardElement[] = [];
   if (!hasDownloads(view)) lines.push(noteLine(EMPTY_LINKS_NOTE, 'Medium'));
@@ -109,7 +115,7 @@ function recordingActions(view: RecordingView, privateLinks: boolean, requesterI
   const wanted: RankedAction[] = [];
   if (view.linksState !== 'purged') {
     if (privateLinks) {
-      wanted.push({
+      if (!nobodyGetsLinks(view)) wanted.push({
         rank: 1,
         action: { type: 'Action.Submit', title: 'Send me the download links', style: 'positive', data: actionData({ action: 'sendLinks', recordingId }) },
       });
@@ -128,10 +134,12 @@ function recordingActions(view: RecordingView, privateLinks: boolean, requesterI
         });
       }
     }
-    wanted.push({
-      rank: 4,
-      action: { type: 'Action.Submit', title: 'Refresh links', data: actionData({ action: 'refresh', recordingId, requesterId }) },
-    });
+    if (!privateLinks && hasDownloads(view)) {
+      wanted.push({
+        rank: 4,
+        action: { type: 'Action.Submit', title: 'Refresh links', data: actionData({ action: 'refresh', recordingId, requesterId }) },
+      });
+    }
   }
   wanted.push({ rank: 5, action: { type: 'Action.ShowCard', title: 'More details', card: moreDetailsCard(view) } });
   return keepHighestRanked(wanted, MAX_ACTIONS);

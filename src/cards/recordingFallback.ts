@@ -8,6 +8,7 @@ import { zoneLineMarkdown } from './labels';
 import {
   EMPTY_LINKS_NOTE,
   hasDownloads,
+  nobodyGetsLinks,
   noLinksReason,
   PRIVATE_LINKS_NOTE,
   PURGED_NOTE,
@@ -31,7 +32,7 @@ export function recordingFallback(view: RecordingView, privateLinks: boolean): s
 
 function linkLines(view: RecordingView, privateLinks: boolean): string[] {
   if (view.linksState === 'purged') return [`- ${PURGED_NOTE}`];
-  if (privateLinks) return [`- ${PRIVATE_LINKS_NOTE}`];
+  if (privateLinks && !nobodyGetsLinks(view)) return [`- ${PRIVATE_LINKS_NOTE}`];
   if (view.linksState === 'absent') return [`- ${noLinksReason(view)}`];
   const lines: string[] = [];
   const downloads = [

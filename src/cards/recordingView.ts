@@ -20,6 +20,14 @@ import { ownerTypeWords, serviceWords, statusWords, zoneLine, type StatusWords, 
 /** Where the card goes: 1:1 space, or a group space with links kept private or shown. */
 export type Audience = 'direct' | 'group-private' | 'group-public';
 
+/**
+ * Why Webex left the links out, when the bot can tell from who fetched the recording:
+ * - `prevent-downloading`: the owner or a compliance officer got no links, so Prevent Downloading
+ *   is on and nobody gets any;
+ * - `admin-access`: the viewer has admin access only, which never comes with links.
+ */
+export type NoLinksCause = 'prevent-downloading' | 'admin-access';
+
 /** Long API strings are cut so a card stays small whatever Webex returns. */
 const MAX_TOPIC_CHARS = 300;
 const MAX_FIELD_CHARS = 200;
@@ -62,6 +70,8 @@ export interface RecordingView {
   hasNotes: boolean;
   /** "Links expire at 20:57 GMT+8, in 2 h 59 min", or the expired form; absent when unknown. */
   expiryLine?: string;
+  /** Set only when the links are absent and the bot knows why. */
+  noLinksCause?: NoLinksCause;
 }
 
 export interface RecordingViewInput {
@@ -69,6 +79,7 @@ export interface RecordingViewInput {
   timeZone: string;
   zoneSource: ZoneSource;
   now: Date;
+  noLinksCause?: NoLinksCause;
 }
 
 /** A zone Intl does not know falls back to UTC, said so in the zone line. */
@@ -116,6 +127,7 @@ export function describeRecording(input: RecordingViewInput): RecordingView {
         (link) => typeof link === 'string' && link.length > 0,
       ),
     expiryLine: usable ? expiryLine(links.expiration, timeZone, now) : undefined,
+    ...(linksState === 'absent' && input.noLinksCause ? { noLinksCause: input.noLinksCause } : {}),
   };
 }
 
@@ -130,12 +142,22 @@ function expiryLine(expiration: string | undefined, timeZone: string, now: Date)
     : `Links ${relative}, at ${at}; use Refresh links for new ones`;
 }
 
-/** Whether a recording offers anything to download: decides the download-related buttons. */
-/** The line explaining missing links, worded for a recording in the recycle bin when it is one. */
+/**
+ * The line explaining missing links: the reason when the bot knows it, otherwise both possible
+ * reasons, worded for a recording in the recycle bin when it is one.
+ */
 export function noLinksReason(view: RecordingView): string {
+  if (view.noLinksCause === 'prevent-downloading') return NO_LINKS_PREVENT_DOWNLOADING;
+  if (view.noLinksCause === 'admin-access') return NO_LINKS_ADMIN_ACCESS;
   return view.deleted ? NO_LINKS_REASON_DELETED : NO_LINKS_REASON;
 }
 
+/** Prevent Downloading is on: no click, by anyone, can bring links. */
+export function nobodyGetsLinks(view: RecordingView): boolean {
+  return view.noLinksCause === 'prevent-downloading';
+}
+
+/** Whether a recording offers anything to download: decides the download-related buttons. */
 export function hasDownloads(view: RecordingView): boolean {
   return view.audioUrl !== undefined || view.transcriptUrl !== undefined || view.hasNotes;
 }
@@ -146,6 +168,9 @@ export const NO_LINKS_REASON =
 export const NO_LINKS_REASON_DELETED =
   'No download links: this recording is in the recycle bin. Webex also leaves them out when the ' +
   'recording is viewed with admin access, or when Prevent Downloading is on for it.';
+export const NO_LINKS_PREVENT_DOWNLOADING = 'No download links: Prevent Downloading is on for this recording.';
+export const NO_LINKS_ADMIN_ACCESS =
+  'No download links: Webex gives none to admin access. The owner or a compliance officer can get them.';
 export const EMPTY_LINKS_NOTE = 'Webex returned no download links for this recording.';
 export const PURGED_NOTE = 'This recording was purged from the recycle bin: there is nothing left to download.';
 export const PRIVATE_LINKS_NOTE =

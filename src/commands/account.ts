@@ -1,25 +1,34 @@
-import { buildConnectCard, zoneSourceWords } from '../cards';
+import { buildConnectCard } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
-import { resolveZone } from '../bot/zone';
-import { canonicalTimeZone, escapeMarkdown } from '../format';
+import { resolveZone, type ZoneSource } from '../bot/zone';
+import { escapeMarkdown, spelledTimeZone } from '../format';
+import { replyPrivately } from './private';
 import type { Handler } from './router';
+
+/** The group-space note when a command needs a sign-in first. */
+export const SIGN_IN_FIRST_NOTE = "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message.";
 
 /**
  * Sends the connect card. In a group space the card (whose link is bound to the person) goes by
  * direct message, with a short note in the space.
  */
-export async function sendConnectCard(services: Services, ctx: Context, reason?: string): Promise<void> {
+export async function sendConnectCard(services: Services, ctx: Context, reason?: string, groupNote: string = SIGN_IN_FIRST_NOTE): Promise<void> {
   const authorizeUrl = await services.signIn.start(ctx.personId);
   const { card, fallback } = buildConnectCard({ authorizeUrl, ...(reason ? { reason } : {}) });
   if (ctx.roomType === 'group') {
-    await ctx.reply({ markdown: "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message." });
+    await ctx.reply({ markdown: groupNote });
   }
   await ctx.direct({ markdown: fallback, card });
 }
 
+/** `connect`: the sign-in card; when already connected, says as whom and offers to switch. */
 export const connect: Handler<{ name: 'connect' }> = async (services, ctx) => {
-  await sendConnectCard(services, ctx);
+  const account = await services.store.getAccount(ctx.personId);
+  const reason = account
+    ? `You're connected as ${account.email}. To switch to another Webex account, sign in with that one.`
+    : undefined;
+  await sendConnectCard(services, ctx, reason, "I've sent you a sign-in link in a direct message.");
   return 'ok';
 };
 
@@ -34,41 +43,74 @@ export const disconnect: Handler<{ name: 'disconnect' }> = async (services, ctx)
   return 'ok';
 };
 
+/** A zone other than `zone` to show as an example of `timezone <name>`. */
+function exampleZone(zone: string): string {
+  return zone === 'Europe/Paris' ? 'America/New_York' : 'Europe/Paris';
+}
+
+/**
+ * "Time zone: **Asia/Singapore**, from your Webex profile." One sentence per source, saying why
+ * the zone applies; before sign-in the profile's zone is unknown, and the sentence says so.
+ */
+export function zoneSentence(zone: string, source: ZoneSource, connected: boolean): string {
+  const name = `**${escapeMarkdown(zone)}**`;
+  const setOne = `Send \`timezone ${exampleZone(zone)}\` to set one.`;
+  switch (source) {
+    case 'override':
+      return `Time zone: ${name}, your own setting (\`timezone auto\` goes back to your Webex profile's zone).`;
+    case 'profile':
+      return `Time zone: ${name}, from your Webex profile.`;
+    case 'default':
+      return connected
+        ? `Time zone: ${name}, the bot's default: your Webex profile has no time zone I can use. ${setOne}`
+        : `Time zone: ${name}, the bot's default: I read your Webex profile's zone once you connect. ${setOne}`;
+    case 'utc':
+      return connected
+        ? `Time zone: ${name}: your Webex profile has no time zone I can use, and you have not set one. ${setOne}`
+        : `Time zone: ${name} for now: I read your Webex profile's zone once you connect. ${setOne}`;
+  }
+}
+
 export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
   const account = await services.store.getAccount(ctx.personId);
-  const { zone, source } = await resolveZone(
-services, ctx.personId, null);
-  const zoneLine = `Time zone: **${zone}**, from ${zoneSourceWords(source)}.`;
+  const { zone, source } = await resolveZone(services, ctx.personId, null);
+  const zoneLine = zoneSentence(zone, source, account !== null);
   if (!account) {
-    await ctx.reply({ markdown: `You have not linked a Webex account yet: send **connect** to sign in.\n\n${zoneLine}` });
+    await replyPrivately(ctx, { markdown: `You have not linked a Webex account yet: send **connect** to sign in.\n\n${zoneLine}` });
     return 'ok';
   }
   const recordingScopes = account.tokens.scopes.filter((s) => s.includes('recordings'));
   const scopeText = recordingScopes.length ? recordingScopes.map((s) => `\`${s}\``).join(', ') : 'none (ask your Webex admin)';
-  await ctx.reply({
+  await replyPrivately(ctx, {
     markdown: [`Linked Webex account: ${escapeMarkdown(account.email)}`, `Recording scopes: ${scopeText}`, zoneLine].join('\n\n'),
   });
   return 'ok';
 };
 
 export const timezone: Handler<{ name: 'timezone'; argument: string | null }> = async (services, ctx, command) => {
+  const connected = async () => (await services.store.getAccount(ctx.personId)) !== null;
   if (command.argument === null) {
     const { zone, source } = await resolveZone(services, ctx.personId, null);
-    await ctx.reply({ markdown: `Times are shown in **${zone}**, from ${zoneSourceWords(source)}. Set another with \`timezone Europe/Paris\`, or \`timezone auto\` to follow your Webex profile.` });
+    const change = source === 'override'
+      ? `Set another with \`timezone ${exampleZone(zone)}\`.`
+      : source === 'profile'
+        ? `Set your own with \`timezone ${exampleZone(zone)}\`.`
+        : '';
+    await replyPrivately(ctx, { markdown: [zoneSentence(zone, source, await connected()), change].filter(Boolean).join(' ') });
     return 'ok';
   }
   if (command.argument.toLowerCase() === 'auto') {
     await services.store.setTimezoneOverride(ctx.personId, null);
     const { zone, source } = await resolveZone(services, ctx.personId, null);
-    await ctx.reply({ markdown: `Your own time-zone setting is cleared. Times are shown in **${zone}**, from ${zoneSourceWords(source)}.` });
+    await replyPrivately(ctx, { markdown: `Your own time-zone setting is cleared.\n\n${zoneSentence(zone, source, await connected())}` });
     return 'ok';
   }
-  const zone = canonicalTimeZone(command.argument);
+  const zone = spelledTimeZone(command.argument);
   if (!zone) {
-    await ctx.reply({ markdown: `"${escapeMarkdown(command.argument)}" is not an IANA time zone. Try for example \`timezone Europe/Paris\` or \`timezone America/New_York\`.` });
+    await replyPrivately(ctx, { markdown: `"${escapeMarkdown(command.argument)}" is not an IANA time zone. Try for example \`timezone Europe/Paris\` or \`timezone America/New_York\`.` });
     return 'invalid';
   }
   await services.store.setTimezoneOverride(ctx.personId, zone);
-  await ctx.reply({ markdown: `Done: times are now shown in **${zone}**. \`timezone auto\` goes back to your Webex profile's zone.` });
+  await replyPrivately(ctx, { markdown: `Done: times are now shown in **${escapeMarkdown(zone)}**. \`timezone auto\` goes back to your Webex profile's zone.` });
   return 'ok';
 };

@@ -8,7 +8,7 @@ import type { InboundClick } from '../transport/types';
 import { downloadWithToken } from '../webex/recordings';
 import type { Recording } from '../webex/types';
 import { sendConnectCard } from './account';
-import { answerRecording, audienceFor, audit, fetchRecordingForPerson } from './recording';
+import { answerRecording, audienceFor, audit, fetchRecordingForPerson, SIGN_IN_CLICK_REASON } from './recording';
 
 /**
  * Card clicks. A click is always served with the clicker's own token, never the token of the
@@ -32,7 +32,7 @@ export async function handleClick(services: Services, ctx: Context, click: Inbou
       text: `recording ${action.recordingId}`,
       createdAt: services.now(),
     });
-    await sendConnectCard(services, { ...ctx, roomType: 'direct', reply: ctx.direct }, 'I fetch recordings with your own Webex access. Sign in once and I will send you what you asked for.');
+    await sendConnectCard(services, { ...ctx, roomType: 'direct', reply: ctx.direct }, SIGN_IN_CLICK_REASON);
     return 'not-connected';
   }
 }
@@ -58,6 +58,7 @@ const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = as
     now: services.now(),
     audience: 'direct',
     requesterId: ctx.personId,
+    ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
   });
   await ctx.direct({ markdown: fallback, card });
   return 'ok';

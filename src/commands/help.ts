@@ -7,13 +7,15 @@ export const help: Handler<{ name: 'help' }> = async (services, ctx) => {
   return 'ok';
 };
 
+export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
+
 /** Unrecognised text: the help card in a 1:1 space, a short pointer in a group space. */
 export const unknown: Handler<{ name: 'unknown'; text: string }> = async (services, ctx) => {
   if (ctx.roomType === 'group') {
     await ctx.reply({ markdown: "Sorry, I didn't understand that. Mention me with **help** to see what I can do." });
     return 'unknown';
   }
-  const { card, fallback } = buildHelpCard({ botName: services.botName() });
-  await ctx.reply({ markdown: `Sorry, I didn't understand that. Here is what I can do:\n\n${fallback}`, card });
+  const { card, fallback } = buildHelpCard({ botName: services.botName(), lead: NOT_UNDERSTOOD });
+  await ctx.reply({ markdown: fallback, card });
   return 'unknown';
 };

@@ -3,11 +3,14 @@ import { describeRecordingError } from '../bot/errors';
 import { resolveZone } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { listRecordings } from '../webex/recordings';
-import { askToConnect, audienceFor } from './recording';
+import { replyPrivately } from './private';
+import { askToConnect } from './recording';
 import type { Handler } from './router';
 
 /** The API's default window when no `from` is given. */
 export const DEFAULT_WINDOW_DAYS = 7;
+
+export const LIST_SENT_NOTE = "Your recordings are yours to see: I've sent the list to you in a direct message.";
 
 /** `recordings [N] [Nd]`: the person's most recent recordings, one list card. */
 export const recordings: Handler<{ name: 'recordings'; count: number; days: number | null; problem?: string }> = async (
@@ -44,9 +47,9 @@ export const recordings: Handler<{ name: 'recordings'; count: number; days: numb
     services.logger.info({ audit: 'recording-list', personId: ctx.personId, roomId: ctx.roomId, count: items.length, days }, 'recording list');
     const windowDescription = days === 1 ? 'the last 24 hours' : `the last ${days} days`;
     if (items.length === 0) {
-      await ctx.reply({
+      await replyPrivately(ctx, {
         markdown: `You have no recordings in ${windowDescription}. ${days < 30 ? 'Try a wider window, e.g. `recordings 30d`.' : ''}`.trim(),
-      });
+      }, LIST_SENT_NOTE);
       return 'empty';
     }
     const { card, fallback } = buildRecordingListCard({
@@ -55,9 +58,10 @@ export const recordings: Handler<{ name: 'recordings'; count: number; days: numb
       zoneSource: source,
       now,
       windowDescription,
-      audience: audienceFor(services, ctx.roomType),
+      // The list is the person's own: from a group space it goes by direct message.
+      audience: 'direct',
     });
-    await ctx.reply({ markdown: fallback, card });
+    await replyPrivately(ctx, { markdown: fallback, card }, LIST_SENT_NOTE);
     return 'ok';
   } catch (err) {
     if (!(err instanceof NotConnectedError)) throw err;

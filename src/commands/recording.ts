@@ -1,4 +1,4 @@
-import { buildRecordingCard } from '../cards';
+import { buildRecordingCard, type NoLinksCause } from '../cards';
 import type { Context } from '../bot/context';
 import { describeRecordingError } from '../bot/errors';
 import type { Services } from '../bot/services';
@@ -17,7 +17,7 @@ export function audienceFor(services: Services, roomType: 'direct' | 'group'): A
 }
 
 export type FetchResult =
-  | { ok: true; recording: Recording; zone: string; zoneSource: ZoneSource }
+  | { ok: true; recording: Recording; zone: string; zoneSource: ZoneSource; noLinksCause?: NoLinksCause }
   | { ok: false; error: unknown };
 
 /**
@@ -33,11 +33,29 @@ export async function fetchRecordingForPerson(services: Services, personId: stri
   );
   try {
     const recording = await services.tokens.withToken(personId, (t) => getRecording(services.client, t, recordingId, zone));
-    return { ok: true, recording, zone, zoneSource: source };
+    const noLinksCause = await noLinksCauseFor(services, personId, recording);
+    return { ok: true, recording, zone, zoneSource: source, ...(noLinksCause ? { noLinksCause } : {}) };
   } catch (err) {
     if (err instanceof NotConnectedError) throw err;
     return { ok: false, error: err };
   }
+}
+
+/**
+ * Why Webex sent no links, when the viewer's access tells: the owner and compliance officers get
+ * links unless Prevent Downloading is on; admin access never comes with links. A recording in the
+ * recycle bin, or a viewer whose access the bot cannot tell, gets no cause (the card names both).
+ */
+export async function noLinksCauseFor(services: Services, personId: string, recording: Recording): Promise<NoLinksCause | undefined> {
+  if (recording.temporaryDirectDownloadLinks || recording.status !== 'available') return undefined;
+  const account = await services.store.getAccount(personId);
+  if (!account) return undefined;
+  const scopes = account.tokens.scopes;
+  const owner = typeof recording.ownerEmail === 'string' && recording.ownerEmail.toLowerCase() === account.email.toLowerCase();
+  if (scopes.includes('spark-compliance:recordings_read')) return 'prevent-downloading';
+  if (owner && scopes.includes('spark:recordings_read')) return 'prevent-downloading';
+  if (scopes.includes('spark-admin:recordings_read')) return 'admin-access';
+  return undefined;
 }
 
 /** One audit line per fetch: who asked, where, which recording, outcome. */
@@ -67,10 +85,17 @@ export async function answerRecording(services: Services, ctx: Context, recordin
     now: services.now(),
     audience,
     requesterId: ctx.personId,
+    ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
   });
   await ctx.reply({ markdown: fallback, card });
   return 'ok';
 }
+
+/** The connect card's first line for a kept request (the card itself says why sign-in is needed). */
+export const SIGN_IN_PENDING_REASON = 'Sign in once and I will answer your request.';
+export const SIGN_IN_EXPIRED_REASON = 'Your Webex sign-in has expired. Sign in again and I will answer your request.';
+/** The same for a card click. */
+export const SIGN_IN_CLICK_REASON = 'Sign in once and I will send you what you asked for.';
 
 /** Not connected: the connect card, and the request kept to answer once they are. */
 export async function askToConnect(services: Services, ctx: Context, err: NotConnectedError, request: { messageId: string; text: string }): Promise<string> {
@@ -85,9 +110,7 @@ export async function askToConnect(services: Services, ctx: Context, err: NotCon
   await sendConnectCard(
     services,
     ctx,
-    err.reason === 'refresh-refused'
-      ? 'Your Webex sign-in has expired. Sign in again and I will answer your request.'
-      : 'I fetch recordings with your own Webex access. Sign in once and I will answer your request.',
+    err.reason === 'refresh-refused' ? SIGN_IN_EXPIRED_REASON : SIGN_IN_PENDING_REASON,
   );
   return 'not-connected';
 }

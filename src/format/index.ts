@@ -4,6 +4,7 @@ export { formatSize } from './size';
 export {
   UNKNOWN_TIME,
   canonicalTimeZone,
+  spelledTimeZone,
   formatClock,
   formatClockOrDate,
   formatLocalTime,

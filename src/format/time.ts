@@ -164,3 +164,18 @@ export function canonicalTimeZone(name: unknown): string | undefined {
   if (!isValidTimeZone(name)) return undefined;
   return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
 }
+
+/**
+ * A valid zone name as the person spelled it, so that `Asia/Kathmandu` stays `Asia/Kathmandu`
+ * although Intl answers with its older canonical name `Asia/Katmandu`. Only the letter case is
+ * corrected: `asia/kathmandu` → `Asia/Kathmandu`, `europe/paris` → `Europe/Paris` (Intl's spelling
+ * when it is the same name, otherwise each word capitalised). `undefined` when not valid.
+ */
+export function spelledTimeZone(name: unknown): string | undefined {
+  const canonical = canonicalTimeZone(name);
+  if (canonical === undefined || typeof name !== 'string') return undefined;
+  if (canonical.toLowerCase() === name.toLowerCase()) return canonical;
+  if (name !== name.toLowerCase()) return name;
+  const capitalised = name.replace(/(^|[/_-])([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  return canonicalTimeZone(capitalised) === canonical ? capitalised : canonical;
+}

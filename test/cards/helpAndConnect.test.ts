@@ -1,4 +1,6 @@
 import { buildConnectCard, buildHelpCard } from '../../src/cards';
+import { NOT_UNDERSTOOD } from '../../src/commands/help';
+import { SIGN_IN_CLICK_REASON, SIGN_IN_EXPIRED_REASON, SIGN_IN_PENDING_REASON } from '../../src/commands/recording';
 import { expectGolden } from './helpers/golden';
 import { allStrings, elementsOfType } from './helpers/fixtures';
 
@@ -69,5 +71,37 @@ describe('connect card', () => {
 
   it('refuses a URL that is not http(s)', () => {
     expect(() => buildConnectCard({ authorizeUrl: 'javascript:alert(1)' })).toThrow(/http/);
+  });
+});
+
+describe('cards as the bot sends them', () => {
+  // A sentence said twice, even with a different ending: its first six words.
+  const openings = (text: string) =>
+    text.split(/(?<=[.!?])\s+/).map((s) => s.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean).slice(0, 6).join(' ')).filter((s) => s.split(' ').length === 6);
+  const reasons = [
+    SIGN_IN_PENDING_REASON,
+    SIGN_IN_EXPIRED_REASON,
+    SIGN_IN_CLICK_REASON,
+    "You're connected as alice@example.com. To switch to another Webex account, sign in with that one.",
+  ];
+
+  it('match the golden cards: a kept request, an account already connected, text not understood', () => {
+    expectGolden('connect--pending-request', buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: SIGN_IN_PENDING_REASON }));
+    expectGolden('connect--already-connected', buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: reasons[3]! }));
+    expectGolden('help--not-understood', buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD }));
+  });
+
+  it.each(reasons)('the connect card says no sentence twice (reason: %s)', (reason) => {
+    const built = buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason });
+    for (const text of [allStrings(built.card).join(' '), built.fallback]) {
+      const seen = openings(text);
+      expect(new Set(seen).size).toBe(seen.length);
+    }
+  });
+
+  it('the help card for text not understood says so first, on the card and in the fallback', () => {
+    const built = buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD });
+    expect((built.card.body as Array<{ text?: string }>)[0]!.text).toBe(NOT_UNDERSTOOD);
+    expect(built.fallback.startsWith(NOT_UNDERSTOOD)).toBe(true);
   });
 });

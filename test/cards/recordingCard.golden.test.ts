@@ -16,6 +16,7 @@ describe.each(SCENARIOS)('recording card: $fixture at $now in $timeZone', (scena
       now: new Date(scenario.now),
       audience,
       requesterId: REQUESTER_ID,
+      ...(scenario.noLinksCause ? { noLinksCause: scenario.noLinksCause } : {}),
     });
 
   it('matches the golden 1:1 card', () => {

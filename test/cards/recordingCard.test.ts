@@ -111,7 +111,8 @@ describe('buttons', () => {
   it('an empty links object: says Webex returned no links', () => {
     const built = build('audio-only', 'direct', { temporaryDirectDownloadLinks: {} });
     expect(runs(built)).toContain('Webex returned no download links for this recording.');
-    expect(actionTitles(built)).toEqual(['Refresh links', 'More details']);
+    // Nothing to refresh: the card shows no links.
+    expect(actionTitles(built)).toEqual(['More details']);
   });
 
   it('drops links that are not http(s) URLs', () => {
@@ -128,7 +129,7 @@ describe('missing links, recycle bin, purged', () => {
       'No download links: Webex leaves them out when the recording is viewed with admin access, or when Prevent Downloading is on for this recording.',
     );
     expect(elementsOfType(built.card, 'Action.OpenUrl')).toEqual([]);
-    expect(actionTitles(built)).toEqual(['Refresh links', 'More details']);
+    expect(actionTitles(built)).toEqual(['More details']);
     expect(built.fallback).toContain('Prevent Downloading');
   });
 
@@ -229,12 +230,12 @@ describe('time zone handling', () => {
 describe('group space with private links', () => {
   it('replaces downloads and notes with "Send me the download links"', () => {
     const built = build('all-links', 'group-private');
-    expect(actionTitles(built)).toEqual(['Send me the download links', 'Refresh links', 'More details']);
+    expect(actionTitles(built)).toEqual(['Send me the download links', 'More details']);
     expect(submitData(built)[0]).toEqual({ action: 'sendLinks', recordingId: 'a1b2c3d4-0c89-492e-a3c3-c4751812603b' });
   });
 
   it('offers "Send me the download links" even when the requester got no links (the clicker may)', () => {
-    expect(actionTitles(build('no-links', 'group-private'))).toEqual(['Send me the download links', 'Refresh links', 'More details']);
+    expect(actionTitles(build('no-links', 'group-private'))).toEqual(['Send me the download links', 'More details']);
   });
 
   it('sends the clicker the 1:1 card by direct message', () => {

@@ -84,25 +84,22 @@ describe('recordings list (e2e)', () => {
     expect(answer).toContain('10 min 19 s');
   });
 
-  it('serves a colleague\'s "Details" click with the colleague\'s own token', async () => {
-    const reply = nextBotMessage(world, world.group);
+  it('answers a list asked for in a group space by DM; its "Details" click is served there with the asker\'s token', async () => {
+    const reply = nextBotMessage(world, world.aliceDirect, (m) => Boolean(m.attachments?.length));
+    const note = nextBotMessage(world, world.group);
     world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'recordings 10', mentionBot: true });
     const list = await reply;
+    expect((await note).markdown).toMatch(/direct message/);
     const details = submitDataOf(cardOf(list)).find((d) => d.action === 'details')!;
     const target = ids[24]!;
 
     const before = world.emulator.calls.length;
-    const refusal = nextBotMessage(world, world.group);
-    world.emulator.click({ as: world.bob.id, messageId: list.id, inputs: { ...details, recordingId: target } });
-    expect((await refusal).markdown).toMatch(/only its owner, an admin or a compliance officer/);
-    const bobCalls = world.emulator.calls.slice(before).filter((c) => c.path === `/v1/convergedRecordings/${target}`);
-    expect(bobCalls.map((c) => c.caller.personId)).toEqual([world.bob.id]);
-
-    const card = nextBotMessage(world, world.group);
-    world.emulator.click({ as: carla.id, messageId: list.id, inputs: { ...details, recordingId: target } });
+    const card = nextBotMessage(world, world.aliceDirect);
+    world.emulator.click({ as: world.alice.id, messageId: list.id, inputs: { ...details, recordingId: target } });
     const answer = await card;
     expect(allTextOf(answer)).toContain('Weekly sync #25');
-    expect(answer.parentId).toBe(list.parentId);
+    const calls = world.emulator.calls.slice(before).filter((c) => c.path === `/v1/convergedRecordings/${target}`);
+    expect(calls.map((c) => c.caller.personId)).toEqual([world.alice.id]);
   });
 
   it('explains an empty window and how far back it looked; `30d` widens it', async () => {

@@ -1,5 +1,6 @@
 import {
   canonicalTimeZone,
+  spelledTimeZone,
   formatClock,
   formatClockOrDate,
   formatLocalTime,
@@ -112,5 +113,24 @@ describe('isValidTimeZone', () => {
     expect(canonicalTimeZone('europe/paris')).toBe('Europe/Paris');
     expect(canonicalTimeZone('UTC')).toBe('UTC');
     expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
+  });
+});
+
+describe('spelledTimeZone', () => {
+  it('keeps the name the person gave when Intl knows it under an older canonical name', () => {
+    expect(spelledTimeZone('Asia/Kathmandu')).toBe('Asia/Kathmandu');
+    expect(spelledTimeZone('asia/kathmandu')).toBe('Asia/Kathmandu');
+    expect(spelledTimeZone('Europe/Kyiv')).toBe('Europe/Kyiv');
+  });
+
+  it("corrects only the letter case of Intl's own names", () => {
+    expect(spelledTimeZone('europe/paris')).toBe('Europe/Paris');
+    expect(spelledTimeZone('america/new_york')).toBe('America/New_York');
+    expect(spelledTimeZone('UTC')).toBe('UTC');
+  });
+
+  it('refuses names that are not zones', () => {
+    expect(spelledTimeZone('Mars/Olympus')).toBeUndefined();
+    expect(spelledTimeZone('+08:00')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { Recording } from '../../../src/webex/types';
-import type { ZoneSource } from '../../../src/cards';
+import type { NoLinksCause, ZoneSource } from '../../../src/cards';
 
 const FIXTURE_DIR = join(__dirname, '..', '..', 'fixtures', 'recordings');
 
@@ -18,6 +18,8 @@ export interface Scenario {
   zoneSource: ZoneSource;
   /** The moment the card is built: links were fetched shortly before. */
   now: string;
+  /** Why the fetch came without links, when the bot could tell from who asked. */
+  noLinksCause?: NoLinksCause;
 }
 
 export const REQUESTER_ID = 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9yZXF1ZXN0ZXI';
@@ -28,6 +30,8 @@ export const SCENARIOS: Scenario[] = [
   { fixture: 'audio-only', timeZone: 'Europe/Paris', zoneSource: 'profile', now: '2026-04-14T09:55:00Z' },
   { name: 'audio-only-expired', fixture: 'audio-only', timeZone: 'Europe/Paris', zoneSource: 'profile', now: '2026-04-14T12:50:00Z' },
   { fixture: 'no-links', timeZone: 'Europe/Paris', zoneSource: 'default', now: '2026-04-14T08:31:00Z' },
+  { name: 'no-links-admin-access', fixture: 'no-links', timeZone: 'Europe/Paris', zoneSource: 'profile', now: '2026-04-14T08:31:00Z', noLinksCause: 'admin-access' },
+  { name: 'no-links-prevent-downloading', fixture: 'no-links', timeZone: 'Europe/Paris', zoneSource: 'profile', now: '2026-04-14T08:31:00Z', noLinksCause: 'prevent-downloading' },
   { fixture: 'deleted', timeZone: 'UTC', zoneSource: 'utc', now: '2026-04-14T08:31:00Z' },
   { fixture: 'purged', timeZone: 'Europe/London', zoneSource: 'profile', now: '2026-04-14T08:31:00Z' },
   { fixture: 'customer-assist-call-queue', timeZone: 'America/Los_Angeles', zoneSource: 'profile', now: '2026-04-14T14:46:00Z' },
