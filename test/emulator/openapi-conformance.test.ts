@@ -30,6 +30,22 @@ const CARD_ATTACHMENT = {
   ],
 };
 
+/**
+ * webex-node-bot-framework, which runs against the real Webex, registers a firehose webhook
+ * (resource `all`, event `all`, as Webex's webhooks guide describes); the published enums leave `all` out.
+ */
+function withFirehose(webhook: Record<string, any>): Record<string, any> {
+  const props = webhook.properties;
+  return {
+    ...webhook,
+    properties: {
+      ...props,
+      resource: { ...props.resource, enum: ['all', ...props.resource.enum] },
+      event: { ...props.event, enum: ['all', ...props.event.enum] },
+    },
+  };
+}
+
 /** A card's inputs are whatever its inputs and Action.Submit data hold; the schema lists an example form. */
 const CARD_INPUTS = ['AttachmentActivity.inputs', 'SubmitCardAction.inputs'];
 
@@ -140,8 +156,11 @@ describe('emulator: responses match the published Webex schemas', () => {
   }
 
   beforeAll(async () => {
-    const published = new WebexSchemas().messaging.components.schemas.Attachment;
-    schemas = new WebexSchemas({ PublishedAttachment: published, Attachment: CARD_ATTACHMENT }, CARD_INPUTS);
+    const published = new WebexSchemas().messaging.components.schemas;
+    schemas = new WebexSchemas(
+      { PublishedAttachment: published.Attachment, Attachment: CARD_ATTACHMENT, Webhook: withFirehose(published.Webhook) },
+      CARD_INPUTS,
+    );
     emu = await startEmulator({ now: () => now });
 
     const bot = emu.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
@@ -169,8 +188,9 @@ describe('emulator: responses match the published Webex schemas', () => {
       body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'messages', event: 'created', secret: 's3cret' },
     });
     await call('POST /v1/webhooks', '/v1/webhooks', bot.token, {
-      body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'attachmentActions', event: 'created', filter: `roomId=${'x'}` },
+      body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'attachmentActions', event: 'created', filter: 'roomId=x' },
     });
+    await call('POST /v1/webhooks', '/v1/webhooks', bot.token, { body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'all', event: 'all' } });
     await call('GET /v1/webhooks/:id', `/v1/webhooks/${hook.id}`, bot.token);
     await call('PUT /v1/webhooks/:id', `/v1/webhooks/${hook.id}`, bot.token, { body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/other', status: 'inactive' } });
     await call('GET /v1/webhooks', '/v1/webhooks', bot.token);

@@ -48,9 +48,15 @@ export class MessagingService {
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  /** The message as the REST API returns it (no emulator-only fields). */
+  /** The message as POST /messages returns it (no emulator-only fields). */
   apiMessage(stored: StoredMessage): Message {
     const { warnings: _warnings, ...message } = stored.message;
+    return message;
+  }
+
+  /** The message as GET, list and PUT return it: Webex's ListMessage has no recipient fields. */
+  readMessage(stored: StoredMessage): Message {
+    const { toPersonId: _toPersonId, toPersonEmail: _toPersonEmail, ...message } = this.apiMessage(stored);
     return message;
   }
 

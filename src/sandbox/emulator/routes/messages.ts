@@ -90,18 +90,18 @@ export function messagesRouter(state: EmulatorState, messaging: MessagingService
       .filter((s) => beforeSeq === undefined || s.seq < beforeSeq)
       .reverse();
     const page = paginate(items, req, res, state, { defaultMax: 50, limit: 1000 });
-    res.json({ items: page.map((s) => messaging.apiMessage(s)) });
+    res.json({ items: page.map((s) => messaging.readMessage(s)) });
   });
 
   router.get('/messages/:id', (req, res) => {
     const caller = callerOf(res);
-    res.json(messaging.apiMessage(messaging.requireVisibleMessage(caller.personId, String(req.params.id))));
+    res.json(messaging.readMessage(messaging.requireVisibleMessage(caller.personId, String(req.params.id))));
   });
 
   router.put('/messages/:id', (req, res) => {
     const caller = callerOf(res);
     const message = messaging.editMessage(caller.personId, String(req.params.id), (req.body ?? {}) as Record<string, unknown>);
-    res.json(messaging.apiMessage(state.messages.get(message.id)!));
+    res.json(messaging.readMessage(state.messages.get(message.id)!));
   });
 
   router.delete('/messages/:id', (req, res) => {
@@ -121,7 +121,7 @@ export function messagesRouter(state: EmulatorState, messaging: MessagingService
   router.post('/attachment/actions', (req, res) => {
     const caller = callerOf(res);
     if (caller.kind === 'bot') throw new ApiError(403, 'Bots cannot submit card actions.');
-    res.json(messaging.createAttachmentAction(caller.personId, (req.body ?? {}) as Record<string, unknown>));
+    res.status(202).json(messaging.createAttachmentAction(caller.personId, (req.body ?? {}) as Record<string, unknown>));
   });
 
   router.get('/attachment/actions/:id', (req, res) => {

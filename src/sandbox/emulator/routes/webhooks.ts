@@ -47,8 +47,10 @@ function checkRecordingsWebhook(caller: { kind: string; scopes: string[] }, owne
   if (ownedBy === 'org' && !orgScope) throw new ApiError(403, 'Org-wide convergedRecordings webhooks need admin or compliance access.');
 }
 
+/** The webhook as the REST API returns it; orgId, createdBy and appId only travel in event envelopes. */
 function view(record: WebhookRecord): Webhook {
-  return { ...record.webhook };
+  const { orgId: _orgId, createdBy: _createdBy, appId: _appId, ...webhook } = record.webhook;
+  return webhook;
 }
 
 export function webhooksRouter(state: EmulatorState): Router {
@@ -96,8 +98,9 @@ export function webhooksRouter(state: EmulatorState): Router {
       appId: state.appId,
       ownedBy,
     };
-    state.webhooks.set(webhook.id, { webhook, ownerId: caller.personId, failures: [] });
-    res.json({ ...webhook });
+    const record: WebhookRecord = { webhook, ownerId: caller.personId, failures: [] };
+    state.webhooks.set(webhook.id, record);
+    res.json(view(record));
   });
 
   router.get('/webhooks/:id', (req, res) => {
