@@ -56,6 +56,7 @@ const NOT_IN_PUBLISHED_SCHEMAS: Record<string, string> = {
   'POST /v1/access_token': 'OAuth token endpoint: not in the copied specs',
   'GET /v1/contents/:id': 'binary file content',
   'GET /v1/convergedRecordings/:id/:kind': 'plain-text notes download',
+  'GET /v1/convergedRecordings/:id/metadata': 'the copied converged-recordings spec has no schema for the metadata',
   'GET /downloads/audio/:file': 'MP3 download',
   'GET /downloads/transcript/:file': 'plain-text transcript download',
 };
@@ -191,6 +192,10 @@ describe('emulator: responses match the published Webex schemas', () => {
       body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'attachmentActions', event: 'created', filter: 'roomId=x' },
     });
     await call('POST /v1/webhooks', '/v1/webhooks', bot.token, { body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/hook', resource: 'all', event: 'all' } });
+    await call('POST /v1/webhooks', '/v1/webhooks', ownerToken, {
+      body: { name: 'recordings', targetUrl: 'http://127.0.0.1:9/hook', resource: 'convergedRecordings', event: 'created', secret: 's3cret' },
+    });
+    await call('GET /v1/webhooks', '/v1/webhooks', ownerToken);
     await call('GET /v1/webhooks/:id', `/v1/webhooks/${hook.id}`, bot.token);
     await call('PUT /v1/webhooks/:id', `/v1/webhooks/${hook.id}`, bot.token, { body: { name: 'bot', targetUrl: 'http://127.0.0.1:9/other', status: 'inactive' } });
     await call('GET /v1/webhooks', '/v1/webhooks', bot.token);
