@@ -11,9 +11,17 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
+    // Under a faked clock (libfaketime, see .ci/run) only the bot's clock moves: Chromium does not
+    // start with the library preloaded, and it only renders what the bot posted.
+    env: withoutPreload(process.env),
     timeout: 15_000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+function withoutPreload(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept = Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'LD_PRELOAD' && !entry[0].startsWith('FAKETIME'));
+  return Object.fromEntries(kept);
 }
 
 export type CastKey = 'owner' | 'admin' | 'compliance' | 'colleague';
