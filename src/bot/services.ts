@@ -3,6 +3,7 @@ import type { TokenProvider } from '../auth/tokens';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import type { WebexClient } from '../webex/client';
+import type { ProgressTimers } from '../commands/progress';
 import type { Messenger } from './messenger';
 
 /** Everything a command handler may use. Built once in the composition root. */
@@ -23,6 +24,8 @@ export interface Services {
   };
   /** The bot's display name once started, for examples such as "@RecBot recording <id>". */
   readonly botName: () => string | undefined;
+  /** When and with which timers a slow answer gets its progress note; default 1.5 s, real timers. */
+  readonly progress?: { readonly afterMs: number; readonly timers: ProgressTimers };
   /** Counts one handled command or click by outcome (metrics). */
   readonly recordOutcome: (command: string, outcome: string, seconds: number) => void;
 }

@@ -64,10 +64,16 @@ const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = as
   return 'ok';
 };
 
+/** What "Refresh links" says before the new card. */
+export const REFRESHED = "Fresh links: I've re-posted the card below (a card can't be updated in place).";
+export const REFRESHED_REPLACING = "Fresh links: I've re-posted the card below and removed the old one (a card can't be updated in place).";
+
 /** "Refresh links": a new card (cards cannot be edited); the old one goes when its requester clicks. */
 const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async (services, ctx, action, click) => {
-  const outcome = await answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType));
-  if (outcome === 'ok' && action.requesterId === ctx.personId) {
+  const replacing = action.requesterId === ctx.personId;
+  const lead = replacing ? REFRESHED_REPLACING : REFRESHED;
+  const outcome = await answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType), lead);
+  if (outcome === 'ok' && replacing) {
     await services.messenger.remove(click.cardMessageId).catch((err: unknown) => {
       services.logger.warn({ err: String(err) }, 'could not delete the replaced card');
     });

@@ -7,6 +7,7 @@ import { NotConnectedError } from '../auth/tokens';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
 import { sendConnectCard } from './account';
+import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from './progress';
 import type { CommandMeta, Handler } from './router';
 
 export type Audience = 'direct' | 'group-private' | 'group-public';
@@ -68,8 +69,21 @@ function outcomeOf(err: unknown): string {
   return typeof status === 'number' && status > 0 ? `webex-${status}` : 'webex-unreachable';
 }
 
-/** Posts one recording's card for the person, or the message explaining why not. */
-export async function answerRecording(services: Services, ctx: Context, recordingId: string, audience: Audience): Promise<string> {
+/**
+ * Posts one recording's card for the person, or the message explaining why not. `lead` is posted
+ * just before the card (not before an error message). A slow answer gets a progress note.
+ */
+export async function answerRecording(services: Services, ctx: Context, recordingId: string, audience: Audience, lead?: string): Promise<string> {
+  const progress = services.progress ?? { afterMs: PROGRESS_NOTE_AFTER_MS, timers: REAL_TIMERS };
+  return withProgressNote(() => fetchAndPost(services, ctx, recordingId, audience, lead), {
+    ...progress,
+    post: () => ctx.reply({ markdown: progressNoteText(recordingId) }),
+    remove: (id) => services.messenger.remove(id),
+    onError: (err) => services.logger.warn({ recordingId, err: String(err) }, 'progress note failed'),
+  });
+}
+
+async function fetchAndPost(services: Services, ctx: Context, recordingId: string, audience: Audience, lead: string | undefined): Promise<string> {
   const result = await fetchRecordingForPerson(services, ctx.personId, recordingId);
   if (!result.ok) {
     const trackingId = (result.error as { trackingId?: string })?.trackingId;
@@ -87,6 +101,7 @@ export async function answerRecording(services: Services, ctx: Context, recordin
     requesterId: ctx.personId,
     ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
   });
+  if (lead) await ctx.reply({ markdown: lead });
   await ctx.reply({ markdown: fallback, card });
   return 'ok';
 }

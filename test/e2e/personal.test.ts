@@ -1,7 +1,7 @@
 import type { Message, Person } from '../../src/webex/types';
 import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
-import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
+import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
 
 const HOUR = 3600_000;
 const SECRET_TOPIC = 'Board preparation (confidential)';
@@ -143,6 +143,24 @@ describe('personal answers, wording and buttons (e2e)', () => {
       const reply = await ask(world.alice, world.aliceDirect, 'what can you do for me');
       const body = cardOf(reply).body as Array<{ text?: string }>;
       expect(body[0]!.text).toMatch(/^Sorry, I didn't understand that\./);
+    });
+  });
+
+  describe('slow answers', () => {
+    it('posts "Looking up recording …" when Webex is slow, and deletes it once the card is posted', async () => {
+      world.emulator.faults.add({ method: 'GET', path: '/convergedRecordings/board-prep-1', delayMs: 3000, times: 1 });
+      const note = nextBotMessage(world, world.aliceDirect, (m) => (m.markdown ?? '').startsWith('Looking up recording'));
+      const card = nextBotMessage(world, world.aliceDirect, (m) => Boolean(m.attachments?.length));
+      world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'recording board-prep-1' });
+      const shown = await note;
+      expect(shown.markdown).toContain('`board-prep-1`');
+      const answer = await card;
+      expect(allTextOf(answer)).toContain(SECRET_TOPIC);
+      // The note goes once the answer is there: wait for that, within a bound.
+      const deadline = Date.now() + 5000;
+      while (world.emulator.messages(world.aliceDirect).some((m) => m.id === shown.id) && Date.now() < deadline) await sleep(25);
+      expect(world.emulator.messages(world.aliceDirect).some((m) => m.id === shown.id)).toBe(false);
+      expect(world.emulator.messages(world.aliceDirect).some((m) => m.id === answer.id)).toBe(true);
     });
   });
 

@@ -1,3 +1,4 @@
+import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import {
@@ -125,9 +126,13 @@ describe('recording details (e2e)', () => {
     const first = await reply;
     const refresh = submitDataOf(cardOf(first)).find((d) => d.action === 'refresh');
     expect(refresh).toBeDefined();
-    const next = nextBotMessage(world, world.aliceDirect);
+    const lead = nextBotMessage(world, world.aliceDirect, (m) => !m.attachments?.length);
+    const next = nextBotMessage(world, world.aliceDirect, (m) => Boolean(m.attachments?.length));
     world.emulator.click({ as: world.alice.id, messageId: first.id, inputs: refresh! });
     const second = await next;
+    // It says what happened: the card was posted again below, the old one removed.
+    expect((await lead).markdown).toBe("Fresh links: I've re-posted the card below and removed the old one (a card can't be updated in place).");
+    expect(world.emulator.messages(world.aliceDirect).map((m) => m.id).slice(-2)).toEqual([(await lead).id, second.id]);
     expect(openUrlsOf(cardOf(second)).length).toBeGreaterThan(0);
     const deadline = Date.now() + 5000;
     while (world.emulator.messages(world.aliceDirect).some((m) => m.id === first.id) && Date.now() < deadline) await sleep(50);
@@ -172,7 +177,8 @@ describe('recording details (e2e)', () => {
     it.each(rows)('%i', async (status, expected, retryAfter) => {
       const id = `error-${status}`;
       world.emulator.addRecording(seedRecording({ id, ownerId: world.alice.id, ownerEmail: 'alice@example.com', respond: { status, ...(retryAfter ? { retryAfter } : {}) } }));
-      const reply = nextBotMessage(world, world.aliceDirect, () => true, 20_000);
+      // Retried statuses take seconds: the answer may follow a progress note.
+      const reply = nextBotMessage(world, world.aliceDirect, (m) => !(m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX), 20_000);
       world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: `recording ${id}` });
       const message = await reply;
       expect(message.markdown).toMatch(expected);
@@ -182,7 +188,7 @@ describe('recording details (e2e)', () => {
 
     it('retries after 429 with Retry-After and then answers with the card', async () => {
       world.emulator.addRecording(seedRecording({ id: 'busy-once', ownerId: world.alice.id, ownerEmail: 'alice@example.com', respond: { status: 429, retryAfter: 1, times: 1 } }));
-      const reply = nextBotMessage(world, world.aliceDirect);
+      const reply = nextBotMessage(world, world.aliceDirect, (m) => !(m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX));
       world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'recording busy-once' });
       const message = await reply;
       expect(cardOf(message)).toBeDefined();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
 import type { Emulator, EmulatorMessage } from '../../src/sandbox/emulator';
 
 /**
@@ -51,6 +52,8 @@ export class ReplyTracker {
 
   private onMessage(m: EmulatorMessage): void {
     if (m.personId !== this.botId || !m.parentId) return;
+    // A slow answer's progress note is not the answer (it is deleted once the answer is posted).
+    if ((m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX)) return;
     const list = this.byParent.get(m.parentId) ?? [];
     list.push(m);
     this.byParent.set(m.parentId, list);
