@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log';
 import { isValidSignature } from './transport/signature';
 
@@ -23,6 +23,16 @@ export interface ServerDeps {
 
 const WEBHOOK_BODY_LIMIT = '1mb';
 
+/**
+ * Sent with every response: the bot's pages are static text with inline styles, never framed,
+ * never sniffed into another type. Harmless on JSON and plain-text answers.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+};
+
 function queryOf(req: Request): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(req.query)) {
@@ -35,6 +45,10 @@ export function createServer(deps: ServerDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
 
   app.post('/webhooks/webex', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
     if (!deps.acceptingEvents()) {
@@ -52,6 +66,10 @@ export function createServer(deps: ServerDeps): Express {
       envelope = JSON.parse(raw.toString('utf8'));
     } catch {
       res.status(400).send('invalid JSON');
+      return;
+    }
+    if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
+      res.status(400).send('expected a JSON object');
       return;
     }
     try {
@@ -94,6 +112,22 @@ export function createServer(deps: ServerDeps): Express {
       res.type(m.contentType).send(m.body);
     });
   }
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('text').send('not found');
+  });
+
+  // Anything a route or a body parser throws: one JSON log line, a short answer, no stack trace on stderr.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: unknown; statusCode?: unknown; type?: unknown };
+    const candidate = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+    const status = candidate >= 400 && candidate < 600 ? candidate : 500;
+    const line = { method: req.method, route: req.path.slice(0, 200), status, type: typeof e?.type === 'string' ? e.type : undefined, err: String(err) };
+    if (status >= 500) deps.logger.error(line, 'request failed');
+    else deps.logger.warn(line, 'request refused');
+    if (res.headersSent) return;
+    res.status(status).type('text').send(status >= 500 ? 'error' : 'bad request');
+  });
 
   return app;
 }

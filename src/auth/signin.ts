@@ -7,7 +7,7 @@ import { buildAuthorizeUrl, createPkcePair, exchangeCode } from '../webex/oauth'
 import { getMe } from '../webex/people';
 import type { Person } from '../webex/types';
 import { tokenSetFrom } from './tokens';
-import { resultPage } from './pages';
+import { boundedEcho, resultPage } from './pages';
 
 /** How long a sign-in link stays valid. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -65,10 +65,10 @@ export function createSignIn(deps: SignInDeps): SignIn {
     const { state, code, error } = query;
     const pending = state ? await store.takeOAuthState(state, now()) : null;
     if (error) {
-      logger.info({ outcome: 'declined', error }, 'sign-in not completed');
+      logger.info({ outcome: 'declined', error: boundedEcho(error) }, 'sign-in not completed');
       return resultPage(400, 'Sign-in not completed', error === 'access_denied'
         ? 'You declined access, so nothing was linked. Send "connect" to the bot to try again.'
-        : `Webex answered "${error}", so nothing was linked. Send "connect" to the bot to try again.`);
+        : `Webex answered "${boundedEcho(error)}", so nothing was linked. Send "connect" to the bot to try again.`);
     }
     if (!state || !code) {
       return resultPage(400, 'Sign-in link incomplete', 'This page needs the code and state Webex adds. Send "connect" to the bot for a new link.');
