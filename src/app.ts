@@ -8,7 +8,7 @@ import { createRestMessenger } from './bot/rest-messenger';
 import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { escapeMarkdown } from './format';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 import { createServer } from './server';
 import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
@@ -32,10 +32,10 @@ export interface RunningBot {
  * Builds and starts the bot from a Config: store, Webex client, sign-in, bot, transport and
  * HTTP server, in that order. Used by `index.ts` and by the sandbox.
  */
-export async function startBot(config: Config, options: { logger?: Logger; now?: () => Date } = {}): Promise<RunningBot> {
+export async function startBot(config: Config, options: { logger?: Logger; now?: () => Date; metrics?: Metrics } = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const encryptionKey = resolveEncryptionKey({
     configuredKey: config.tokenEncryptionKey ?? undefined,
     production: config.production,

@@ -1,9 +1,14 @@
 /**
  * Entry point (Procfile `web:`). Composition only: read the configuration, start the bot, stop
- * gracefully on SIGTERM/SIGINT. Without a bot token outside production, the local sandbox starts
- * instead, so a newcomer can try the bot with no Webex account.
+ * gracefully on SIGTERM/SIGINT and after an uncaught exception (see last-resort.ts). Without a
+ * bot token outside production, the local sandbox starts instead, so a newcomer can try the bot
+ * with no Webex account.
  */
+import type { RunningBot } from './app';
 import { ConfigError, loadConfig, loadDotEnv, wantsSandbox } from './config';
+import { installLastResort, routeConsoleTo } from './last-resort';
+import { createLogger } from './log';
+import { createMetrics } from './metrics';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -22,8 +27,20 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { startBot } = await import('./app');
-  const bot = await startBot(config);
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  routeConsoleTo(logger);
+  const { startBot, DRAIN_TIMEOUT_MS } = await import('./app');
+  let running: RunningBot | null = null;
+  installLastResort({
+    logger,
+    count: (kind) => metrics.recordProcessFault(kind),
+    // Before the bot is up there is nothing to finish: the exit follows at once.
+    stop: async () => running?.stop(),
+    stopTimeoutMs: DRAIN_TIMEOUT_MS + 5_000,
+  });
+  const bot = await startBot(config, { logger, metrics });
+  running = bot;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

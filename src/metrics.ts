@@ -4,6 +4,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface Metrics {
   recordOutcome(command: string, outcome: string, seconds: number): void;
   recordWebexCall(info: { method: string; path: string; status: number; durationMs: number }): void;
+  /** An error nobody caught (see last-resort.ts). */
+  recordProcessFault(kind: string): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -35,7 +37,18 @@ export function createMetrics(): Metrics {
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
   });
+  const faults = new Counter({
+    name: 'recbot_process_faults_total',
+    help: 'Errors no caller handled: unhandled promise rejections and uncaught exceptions',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  faults.inc({ kind: 'unhandledRejection' }, 0);
+  faults.inc({ kind: 'uncaughtException' }, 0);
   return {
+    recordProcessFault(kind) {
+      faults.inc({ kind });
+    },
     recordOutcome(command, outcome, seconds) {
       commands.inc({ command, outcome });
       latency.observe({ command }, seconds);
