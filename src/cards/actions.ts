@@ -9,7 +9,11 @@
 export type CardAction =
   /** Group card: send the clicker the download links by direct message, with their own token. */
   | { action: 'sendLinks'; recordingId: string }
-  /** Re-post the card with fresh links (cards cannot be edited in Webex). */
+  /**
+   * Re-post the card with fresh links (cards cannot be edited in Webex). `requesterId` names who
+   * the card was built for, as a label only: who may replace the card is decided from Webex's
+   * record of the card (commands/clicks.ts), never from this value.
+   */
   | { action: 'refresh'; recordingId: string; requesterId: string }
   /** Fetch notes and action items with the clicker's token and post them. */
   | { action: 'notes'; recordingId: string }

@@ -70,7 +70,8 @@ export const REFRESHED_REPLACING = "Fresh links: I've re-posted the card below a
 
 /** "Refresh links": a new card (cards cannot be edited); the old one goes when its requester clicks. */
 const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async (services, ctx, action, click) => {
-  const replacing = action.requesterId === ctx.personId;
+  // Whether the old card goes is decided before answering, so the lead line can say so.
+  const replacing = await askedForCard(services, click);
   const lead = replacing ? REFRESHED_REPLACING : REFRESHED;
   const outcome = await answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType), lead);
   if (outcome === 'ok' && replacing) {
@@ -80,6 +81,26 @@ const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async 
   }
   return outcome;
 };
+
+/**
+ * Whether the clicker is the person the clicked card answered, from what Webex says about the
+ * card, never from the click's inputs (anyone in the space can send any inputs): in a 1:1
+ * space the card was for the one person in it; in a group space it is threaded under the
+ * request, whose author asked for it. When in doubt (no thread, a read failed), false.
+ */
+async function askedForCard(services: Services, click: InboundClick): Promise<boolean> {
+  try {
+    const card = await services.messenger.get(click.cardMessageId);
+    if (card.roomId !== click.roomId) return false;
+    if (click.roomType === 'direct') return true;
+    if (!card.parentId) return false;
+    const request = await services.messenger.get(card.parentId);
+    return request.personId === click.personId;
+  } catch (err) {
+    services.logger.warn({ err: String(err), cardMessageId: click.cardMessageId }, 'could not tell who asked for the card; it is kept');
+    return false;
+  }
+}
 
 /** "Details" on the list card: that recording's card, fetched with the clicker's token. */
 const details: ClickHandler<Extract<CardAction, { action: 'details' }>> = async (services, ctx, action) => {
