@@ -4,7 +4,7 @@ import type { Services } from '../bot/services';
 import { resolveZone, type ZoneSource } from '../bot/zone';
 import { escapeMarkdown, spelledTimeZone } from '../format';
 import { replyPrivately } from './private';
-import type { Handler } from './router';
+import type { Handler } from './handler';
 
 /** The group-space note when a command needs a sign-in first. */
 export const SIGN_IN_FIRST_NOTE = "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message.";

@@ -1,5 +1,5 @@
 import { buildHelpCard } from '../cards';
-import type { Handler } from './router';
+import type { Handler } from './handler';
 
 export const help: Handler<{ name: 'help' }> = async (services, ctx) => {
   const { card, fallback } = buildHelpCard({ botName: services.botName() });

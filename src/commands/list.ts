@@ -5,7 +5,7 @@ import { NotConnectedError } from '../auth/tokens';
 import { listRecordings } from '../webex/recordings';
 import { replyPrivately } from './private';
 import { askToConnect } from './recording';
-import type { Handler } from './router';
+import type { Handler } from './handler';
 
 /** The API's default window when no `from` is given. */
 export const DEFAULT_WINDOW_DAYS = 7;

@@ -7,8 +7,8 @@ import { NotConnectedError } from '../auth/tokens';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
 import { sendConnectCard } from './account';
+import type { CommandMeta, Handler } from './handler';
 import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from './progress';
-import type { CommandMeta, Handler } from './router';
 
 export type Audience = 'direct' | 'group-private' | 'group-public';
 

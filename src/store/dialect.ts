@@ -4,11 +4,18 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import type { Logger } from '../log';
-import type { ColumnTypes } from './migrations';
 import { KeyedMutex } from './mutex';
 import { AdvisoryLocks, advisoryKey } from './postgres-lock';
 import type { DbTime, Tables } from './schema';
 import { SQLITE_MEMORY } from './url';
+
+/** The column types that differ between the backends. */
+export interface ColumnTypes {
+  /** INTEGER (epoch ms) in SQLite, TIMESTAMPTZ in Postgres. */
+  time: string;
+  /** An auto-incrementing integer primary key. */
+  serialKey: string;
+}
 
 /**
  * Everything that differs between SQLite and Postgres, in one place: connection set-up, how

@@ -1,15 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../log';
-import type { Dialect } from './dialect';
+import type { ColumnTypes, Dialect } from './dialect';
 import type { Tables } from './schema';
-
-/** The column types that differ between the backends. */
-export interface ColumnTypes {
-  /** INTEGER (epoch ms) in SQLite, TIMESTAMPTZ in Postgres. */
-  time: string;
-  /** An auto-incrementing integer primary key. */
-  serialKey: string;
-}
 
 export interface Migration {
   version: number;

@@ -2,13 +2,13 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
 import type { AttachmentAction, Membership, Person, Room, Webhook } from '../../webex/types';
 import { buildApp } from './app';
 import { escapeHtml } from './consent-page';
 import { createContext, type EmulatorContext } from './context';
 import type { FaultInjector } from './faults';
 import { personView } from './routes/people';
-import { controlRouter } from './routes/control';
 import { createBot, createPerson } from './people';
 import { createNewRecording } from './recording-events';
 import { waitForMessage } from './waiting';
@@ -57,9 +57,10 @@ export class Emulator {
     return `${this.url}/v1`;
   }
 
-  async listen(): Promise<void> {
+  /** Starts serving Webex's routes, with `control` (the /_emulator API, see routes/control.ts) beside them. */
+  async listen(control: Router): Promise<void> {
     const { state } = this.ctx;
-    const server = createServer(buildApp(this.ctx, controlRouter(this)));
+    const server = createServer(buildApp(this.ctx, control));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

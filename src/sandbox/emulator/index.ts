@@ -4,11 +4,12 @@
  * webex-node-bot-framework use, with webhook delivery, fault injection and a control API.
  */
 import { Emulator } from './emulator';
+import { controlRouter } from './routes/control';
 import type { EmulatorOptions } from './types';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = new Emulator(options);
-  await emulator.listen();
+  await emulator.listen(controlRouter(emulator));
   return emulator;
 }
 

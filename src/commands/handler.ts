@@ -1,0 +1,12 @@
+/** The shape every command handler has; handlers import it from here, never from the router that lists them. */
+import type { Context } from '../bot/context';
+import type { Services } from '../bot/services';
+import type { Command } from './parse';
+
+/** What a handler knows besides the command: the message that carried it. */
+export interface CommandMeta {
+  readonly messageId: string;
+}
+
+/** A command handler answers through the context and returns its outcome (for metrics). */
+export type Handler<C extends Command> = (services: Services, ctx: Context, command: C, meta: CommandMeta) => Promise<string>;
