@@ -14,6 +14,7 @@ import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
 import { createFrameworkTransport } from './transport/framework';
 import type { BotIdentity } from './transport/types';
+import { PersonNameCache } from './webex/call-party';
 import { WebexClient } from './webex/client';
 
 /** In-flight commands get this long to finish after SIGTERM (README, "Deploying"). */
@@ -92,6 +93,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     },
     botName: () => botName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
+    personNames: new PersonNameCache(),
   });
   const theBot = bot;
 

@@ -2,6 +2,7 @@ import type { SignIn } from '../auth/signin';
 import type { TokenProvider } from '../auth/tokens';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
+import type { PersonNameCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';
 import type { ProgressTimers } from '../commands/progress';
 import type { Messenger } from './messenger';
@@ -26,6 +27,8 @@ export interface Services {
   readonly botName: () => string | undefined;
   /** When and with which timers a slow answer gets its progress note; default 1.5 s, real timers. */
   readonly progress?: { readonly afterMs: number; readonly timers: ProgressTimers };
+  /** Display names of the people recordings' calls were with; one cache per bot when absent. */
+  readonly personNames?: PersonNameCache;
   /** Counts one handled command or click by outcome (metrics). */
   readonly recordOutcome: (command: string, outcome: string, seconds: number) => void;
 }

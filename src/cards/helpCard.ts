@@ -12,6 +12,8 @@ export const COMMANDS: CommandHelp[] = [
   { usage: ['recording <id> [<id> …]', 'rec <id>'], does: 'A details card for each recording, up to 5 IDs per message.' },
   { usage: ['<id>', '<Webex recording URL>'], does: 'A message that is only a recording ID, or a Webex recording URL, works like the recording command.' },
   { usage: ['recordings [N]', 'recordings [N] 30d'], does: 'Your N most recent recordings (10 unless you say, at most 50) of the last 7 days, or of the days you say, with a Details button.' },
+  { usage: ['recordings deleted', 'recordings topic:<words>'], does: 'Your recordings in the recycle bin, or those whose topic has these words; works with N and Nd too.' },
+  { usage: ['recordings owner:<email> [N] [Nd]'], does: 'Admins and compliance officers: that person\'s recordings from the whole organisation, at most 30 days back.' },
   { usage: ['connect'], does: 'Sign in with Webex, so that I can fetch recordings with your own access.' },
   { usage: ['disconnect'], does: 'Forget your Webex sign-in.' },
   { usage: ['timezone', 'timezone <IANA name>', 'timezone auto'], does: 'Show your time zone, set it (e.g. "timezone Europe/Paris"), or go back to your Webex profile\'s zone.' },

@@ -28,7 +28,11 @@ export interface RecordingListCardInput {
   windowDescription: string;
   /** Rows carry no links, so every audience gets the same card. */
   audience: Audience;
+  /** `org`: a search of the organisation's list (admins, compliance officers), titled so. */
+  scope?: 'own' | 'org';
 }
+
+const TITLES = { own: 'Your recordings', org: 'Recordings in your organisation' } as const;
 
 /** At most this many rows (the `recordings` command's maximum). */
 export const MAX_LIST_ROWS = 50;
@@ -54,8 +58,9 @@ export function buildRecordingListCard(input: RecordingListCardInput): BuiltCard
   const { timeZone, zoneSource } = resolveZone(input.timeZone, input.zoneSource);
   const rows = toRows(input.items, timeZone);
   const window = truncate(oneLine(input.windowDescription), 200);
-  const card = fitCard(rows, window, zoneLine(timeZone, zoneSource), input.items.length);
-  const fallback = fitFallback(rows, window, zoneLineMarkdown(timeZone, zoneSource), input.items.length);
+  const title = TITLES[input.scope ?? 'own'];
+  const card = fitCard(rows, window, zoneLine(timeZone, zoneSource), input.items.length, title);
+  const fallback = fitFallback(rows, window, zoneLineMarkdown(timeZone, zoneSource), input.items.length, title);
   return finishCard(card.body, card.actions ?? [], fallback);
 }
 
@@ -74,19 +79,19 @@ function toRows(items: RecordingListItem[], timeZone: string): Row[] {
     }));
 }
 
-function fitCard(rows: Row[], window: string, zone: string, total: number): AdaptiveCard {
+function fitCard(rows: Row[], window: string, zone: string, total: number, title: string): AdaptiveCard {
   let shown = rows;
   for (;;) {
     for (const limit of TOPIC_LIMITS) {
-      const card = listCard(shown, window, zone, limit, total);
+      const card = listCard(shown, window, zone, limit, total, title);
       if (cardByteSize(card) <= LIST_CARD_BUDGET) return card;
     }
     shown = shown.slice(0, Math.max(0, shown.length - 5));
   }
 }
 
-function listCard(rows: Row[], window: string, zone: string, topicLimit: number, total: number): AdaptiveCard {
-  const body: CardElement[] = [fixedText('Your recordings', { size: 'Medium', weight: 'Bolder' })];
+function listCard(rows: Row[], window: string, zone: string, topicLimit: number, total: number, title: string): AdaptiveCard {
+  const body: CardElement[] = [fixedText(title, { size: 'Medium', weight: 'Bolder' })];
   if (window) body.push(richText([run(window, { isSubtle: true })], 'None'));
   if (rows.length === 0) {
     body.push(fixedText('No recordings found.', { spacing: 'Medium' }), noteLine(zone, 'Small'));
@@ -154,11 +159,11 @@ function countLine(shown: number, total: number): string {
   return shown < total ? `${shown} of ${total} ${noun} shown, newest first` : `${shown} ${noun}, newest first`;
 }
 
-function fitFallback(rows: Row[], window: string, zone: string, total: number): string {
+function fitFallback(rows: Row[], window: string, zone: string, total: number, title: string): string {
   let shown = rows;
   for (;;) {
     for (const limit of [120, 60, 30]) {
-      const text = listFallback(shown, window, zone, limit, total);
+      const text = listFallback(shown, window, zone, limit, total, title);
       if (byteLength(text) <= LIST_FALLBACK_BUDGET) return text;
     }
     shown = shown.slice(0, Math.max(0, shown.length - 5));
@@ -166,9 +171,9 @@ function fitFallback(rows: Row[], window: string, zone: string, total: number): 
 }
 
 /** `zone` is already markdown (see `zoneLineMarkdown`). */
-function listFallback(rows: Row[], window: string, zone: string, topicLimit: number, total: number): string {
+function listFallback(rows: Row[], window: string, zone: string, topicLimit: number, total: number, title: string): string {
   const md = escapeMarkdown;
-  const lines = [`**Your recordings**${window ? ` · ${md(window)}` : ''}`];
+  const lines = [`**${title}**${window ? ` · ${md(window)}` : ''}`];
   if (rows.length === 0) {
     lines.push('No recordings found.');
     return lines.join('\n');

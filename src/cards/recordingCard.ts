@@ -23,8 +23,10 @@
  * 1:1 card itself (`buildLinksCard` is that card): the clicker sees exactly what they would see
  * asking the bot directly.
  */
+import type { CallParty } from '../webex/call-party';
 import type { Recording } from '../webex/types';
 import { actionData } from './actions';
+import { CALL_WITH_LABEL, callWithText } from './callWith';
 import { factRow, finishCard, noteLine, richText, run } from './elements';
 import type { ZoneSource } from './labels';
 import type { NoLinksCause } from './recordingView';
@@ -55,14 +57,17 @@ export interface RecordingCardInput {
   requesterId: string;
   /** Why the requester's fetch came without links, when the bot knows. */
   noLinksCause?: NoLinksCause;
+  /** Who the call was with, from the recording's metadata; no "Call with" line without it. */
+  callParty?: CallParty;
 }
 
 export function buildRecordingCard(input: RecordingCardInput): BuiltCard {
   const view = describeRecording(input);
   const privateLinks = input.audience === 'group-private';
-  const body = [...headerElements(view), ...factElements(view), ...linkElements(view, privateLinks)];
+  const callWith = callWithText(input.callParty, privateLinks);
+  const body = [...headerElements(view), ...factElements(view, callWith), ...linkElements(view, privateLinks)];
   const actions = recordingActions(view, privateLinks, input.requesterId);
-  return finishCard(body, actions, recordingFallback(view, privateLinks));
+  return finishCard(body, actions, recordingFallback(view, privateLinks, callWith));
 }
 
 /** The card sent by direct message with the links: the 1:1 card. */
@@ -81,8 +86,9 @@ function headerElements(view: RecordingView): CardElement[] {
   ];
 }
 
-function factElements(view: RecordingView): CardElement[] {
+function factElements(view: RecordingView, callWith: string | undefined): CardElement[] {
   const rows: CardElement[] = [
+    ...(callWith ? [factRow(CALL_WITH_LABEL, callWith)] : []),
     factRow('Recorded', view.recorded),
     factRow('Created', view.created),
     factRow('Duration', view.duration),

@@ -15,11 +15,12 @@ import {
   type RecordingView,
 } from './recordingView';
 
-export function recordingFallback(view: RecordingView, privateLinks: boolean): string {
+export function recordingFallback(view: RecordingView, privateLinks: boolean, callWith?: string): string {
   const md = escapeMarkdown;
   const lines = [
     `**Recording:** ${view.topic ? md(view.topic) : '_(no topic)_'}`,
     `- Status: ${md(view.status.title)} · ${md(view.service)}`,
+    ...(callWith ? [`- Call with: ${md(callWith)}`] : []),
     `- Recorded: ${view.recorded}`,
     `- Created: ${view.created}`,
     `- Duration: ${view.duration} · Size: ${view.size} · Format: ${md(view.format)}`,

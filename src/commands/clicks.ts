@@ -59,6 +59,7 @@ const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = as
     audience: 'direct',
     requesterId: ctx.personId,
     ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
+    ...(result.callParty ? { callParty: result.callParty } : {}),
   });
   await ctx.direct({ markdown: fallback, card });
   return 'ok';

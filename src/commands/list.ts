@@ -2,7 +2,10 @@ import { buildRecordingListCard } from '../cards';
 import { describeRecordingError } from '../bot/errors';
 import { resolveZone } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';
-import { listRecordings } from '../webex/recordings';
+import { escapeMarkdown } from '../format';
+import { WebexApiError } from '../webex/errors';
+import { listRecordings, type ListRecordingsOptions } from '../webex/recordings';
+import type { ListFilters } from './parse';
 import { replyPrivately } from './private';
 import { askToConnect } from './recording';
 import type { Handler } from './handler';
@@ -12,44 +15,88 @@ export const DEFAULT_WINDOW_DAYS = 7;
 
 export const LIST_SENT_NOTE = "Your recordings are yours to see: I've sent the list to you in a direct message.";
 
-/** `recordings [N] [Nd]`: the person's most recent recordings, one list card. */
-export const recordings: Handler<{ name: 'recordings'; count: number; days: number | null; problem?: string }> = async (
-  services,
-  ctx,
-  command,
-  meta,
-) => {
+/** The scopes that let a token read the organisation's list. */
+export const ORG_LIST_SCOPES = ['spark-admin:recordings_read', 'spark-compliance:recordings_read'] as const;
+
+export const NEEDS_ORG_ACCESS =
+  "Searching someone else's recordings needs admin or compliance access: a Webex admin or compliance officer " +
+  'who signed in with the `spark-admin:recordings_read` or `spark-compliance:recordings_read` scope.';
+
+type RecordingsCommand = { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters };
+
+/** "recordings in the recycle bin with "budget" in the topic in the last 7 days" (raw text). */
+function describeList(filters: ListFilters, windowDescription: string): string {
+  const parts = [filters.deleted ? 'recordings in the recycle bin' : 'recordings'];
+  if (filters.topic) parts.push(`with "${filters.topic}" in the topic`);
+  parts.push(`in ${windowDescription}`);
+  return parts.join(' ');
+}
+
+/** The bot's request text for a list, to replay it once the person has connected. */
+function requestText(command: RecordingsCommand): string {
+  const words = ['recordings', String(command.count)];
+  if (command.days) words.push(`${command.days}d`);
+  if (command.filters?.owner) words.push(`owner:${command.filters.owner}`);
+  if (command.filters?.deleted) words.push('deleted');
+  if (command.filters?.topic) words.push(`topic:${command.filters.topic}`);
+  return words.join(' ');
+}
+
+/**
+ * `recordings [N] [Nd] [deleted] [topic:<words>] [owner:<email>]`: the person's most recent
+ * recordings (or, with `owner:`, someone's from the organisation's list, for admins and
+ * compliance officers), one list card.
+ */
+export const recordings: Handler<RecordingsCommand> = async (services, ctx, command, meta) => {
   if (command.problem) {
     await ctx.reply({ markdown: command.problem });
     return 'invalid';
   }
+  const filters = command.filters ?? {};
   const days = command.days ?? DEFAULT_WINDOW_DAYS;
   const now = services.now();
   const from = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   try {
+    const account = await services.store.getAccount(ctx.personId);
+    if (filters.owner && account && !account.tokens.scopes.some((s) => (ORG_LIST_SCOPES as readonly string[]).includes(s))) {
+      await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
+      return 'refused';
+    }
     const token = await services.tokens.accessToken(ctx.personId);
-    const { zone, source } = await resolveZone(
-      services,
-      ctx.personId,
-      token,
-    );
+    const { zone, source } = await resolveZone(services, ctx.personId, token);
+    const options: ListRecordingsOptions = {
+      max: command.count,
+      from: from.toISOString(),
+      to: now.toISOString(),
+      timeZone: zone,
+      ...(filters.deleted ? { status: 'deleted' as const } : {}),
+      ...(filters.topic ? { topic: filters.topic } : {}),
+      ...(filters.owner ? { admin: { ownerEmail: filters.owner } } : {}),
+    };
     let items;
     try {
-      const page = await services.tokens.withToken(ctx.personId, (t) =>
-        listRecordings(services.client, t, { max: command.count, from: from.toISOString(), to: now.toISOString(), timeZone: zone }),
-      );
+      const page = await services.tokens.withToken(ctx.personId, (t) => listRecordings(services.client, t, options));
       items = page.items.slice(0, command.count);
     } catch (err) {
       if (err instanceof NotConnectedError) throw err;
-      await ctx.reply({ markdown: describeRecordingError(err, 'list').replace('Recording `list`: ', 'Listing your recordings: ') });
+      if (filters.owner && err instanceof WebexApiError && err.status === 403) {
+        await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
+        return 'refused';
+      }
+      const what = filters.owner ? `Listing ${escapeMarkdown(filters.owner)}'s recordings: ` : 'Listing your recordings: ';
+      await ctx.reply({ markdown: describeRecordingError(err, 'list').replace('Recording `list`: ', what) });
       return 'webex-error';
     }
-    services.logger.info({ audit: 'recording-list', personId: ctx.personId, roomId: ctx.roomId, count: items.length, days }, 'recording list');
+    services.logger.info(
+      { audit: 'recording-list', personId: ctx.personId, roomId: ctx.roomId, count: items.length, days, ...(filters.owner ? { ownerEmail: filters.owner } : {}), deleted: Boolean(filters.deleted), topic: Boolean(filters.topic) },
+      'recording list',
+    );
     const windowDescription = days === 1 ? 'the last 24 hours' : `the last ${days} days`;
+    const what = describeList(filters, windowDescription);
     if (items.length === 0) {
-      await replyPrivately(ctx, {
-        markdown: `You have no recordings in ${windowDescription}. ${days < 30 ? 'Try a wider window, e.g. `recordings 30d`.' : ''}`.trim(),
-      }, LIST_SENT_NOTE);
+      const wider = days < 30 ? ' Try a wider window, e.g. `recordings 30d`.' : '';
+      const subject = filters.owner ? `${escapeMarkdown(filters.owner)} has no` : 'You have no';
+      await replyPrivately(ctx, { markdown: `${subject} ${escapeMarkdown(what)}.${wider}` }, LIST_SENT_NOTE);
       return 'empty';
     }
     const { card, fallback } = buildRecordingListCard({
@@ -57,14 +104,15 @@ export const recordings: Handler<{ name: 'recordings'; count: number; days: numb
       timeZone: zone,
       zoneSource: source,
       now,
-      windowDescription,
+      windowDescription: filters.owner ? `${filters.owner}'s ${what}` : command.filters ? `Your ${what}` : windowDescription,
       // The list is the person's own: from a group space it goes by direct message.
       audience: 'direct',
+      ...(filters.owner ? { scope: 'org' as const } : {}),
     });
     await replyPrivately(ctx, { markdown: fallback, card }, LIST_SENT_NOTE);
     return 'ok';
   } catch (err) {
     if (!(err instanceof NotConnectedError)) throw err;
-    return askToConnect(services, ctx, err, { messageId: meta.messageId, text: `recordings ${command.count}${command.days ? ` ${command.days}d` : ''}` });
+    return askToConnect(services, ctx, err, { messageId: meta.messageId, text: requestText(command) });
   }
 };

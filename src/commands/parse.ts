@@ -9,13 +9,28 @@ export const MAX_LIST_SIZE = 50;
 
 export type Command =
   | { name: 'recording'; ids: string[]; invalid: string[]; tooMany: boolean }
-  | { name: 'recordings'; count: number; days: number | null; problem?: string }
+  | { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters }
   | { name: 'connect' }
   | { name: 'disconnect' }
   | { name: 'timezone'; argument: string | null }
   | { name: 'whoami' }
   | { name: 'help' }
   | { name: 'unknown'; text: string };
+
+/** What `recordings` narrows the list to, besides N and Nd. */
+export interface ListFilters {
+  /** `owner:<email>`: that person's recordings, from the organisation's list (admins, compliance). */
+  owner?: string;
+  /** `deleted`: the recycle bin. */
+  deleted?: boolean;
+  /** `topic:<words>`: topics containing these words. */
+  topic?: string;
+}
+
+/** The organisation's list spans at most 30 days. */
+export const MAX_OWNER_WINDOW_DAYS = 30;
+
+const EMAIL = /^[^\s@<>()"'`]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
 
 const UUID_IN_TEXT = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\b[0-9a-fA-F]{32}\b/;
 
@@ -76,18 +91,45 @@ function parseIds(words: string[]): { ids: string[]; invalid: string[]; tooMany:
 function parseRecordingsArgs(args: string[]): Command {
   let count = DEFAULT_LIST_SIZE;
   let days: number | null = null;
+  const filters: ListFilters = {};
+  const topicWords: string[] = [];
+  let inTopic = false;
+  const problem = (text: string): Command => ({ name: 'recordings', count, days, problem: text });
   for (const arg of args) {
     const n = /^(\d{1,4})$/.exec(arg);
     const d = /^(\d{1,3})d(ays?)?$/i.exec(arg);
+    const owner = /^owner:(.*)$/i.exec(arg);
+    const topic = /^topic:(.*)$/i.exec(arg);
     if (n) count = Number(n[1]);
     else if (d) days = Number(d[1]);
-    else return { name: 'recordings', count, days, problem: `I don't understand "${arg}". Try \`recordings 20\` or \`recordings 30d\`.` };
+    else if (/^(deleted|bin|trash)$/i.test(arg)) filters.deleted = true;
+    else if (owner) {
+      const email = owner[1]!.replace(/^<|>$/g, '').replace(/^mailto:/i, '');
+      if (!EMAIL.test(email)) return problem(`\`owner:\` needs an email address, e.g. \`recordings owner:alice@example.com\`.`);
+      filters.owner = email.toLowerCase();
+    } else if (topic) {
+      inTopic = true;
+      if (topic[1]) topicWords.push(topic[1]);
+      continue;
+    } else if (inTopic) topicWords.push(arg);
+    else return problem(`I don't understand "${arg}". Try \`recordings 20\`, \`recordings 30d\`, \`recordings deleted\` or \`recordings topic:budget\`.`);
+    // A topic's words run up to the next option.
+    inTopic = false;
+  }
+  if (topicWords.length > 0 || inTopic) {
+    const words = topicWords.join(' ').replace(/^["“”']+|["“”']+$/g, '').trim().slice(0, 100);
+    if (!words) return problem('`topic:` needs some words, e.g. `recordings topic:budget review`.');
+    filters.topic = words;
   }
   if (count < 1) return { name: 'recordings', count: 1, days, problem: 'Ask for at least one recording, e.g. `recordings 5`.' };
   if (days !== null && (days < 1 || days > 365)) {
     return { name: 'recordings', count, days: null, problem: 'The window must be between 1 and 365 days, e.g. `recordings 30d`.' };
   }
-  return { name: 'recordings', count: Math.min(count, MAX_LIST_SIZE), days };
+  if (filters.owner && days !== null && days > MAX_OWNER_WINDOW_DAYS) {
+    return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:${filters.owner} 30d\`.`);
+  }
+  const hasFilters = filters.owner !== undefined || filters.deleted || filters.topic !== undefined;
+  return { name: 'recordings', count: Math.min(count, MAX_LIST_SIZE), days, ...(hasFilters ? { filters } : {}) };
 }
 
 export function parseCommand(input: string): Command {

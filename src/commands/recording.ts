@@ -4,6 +4,7 @@ import { describeRecordingError } from '../bot/errors';
 import type { Services } from '../bot/services';
 import { resolveZone, type ZoneSource } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';
+import { fetchCallParty, PersonNameCache, type CallParty } from '../webex/call-party';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
 import { sendConnectCard } from './account';
@@ -18,12 +19,39 @@ export function audienceFor(services: Services, roomType: 'direct' | 'group'): A
 }
 
 export type FetchResult =
-  | { ok: true; recording: Recording; zone: string; zoneSource: ZoneSource; noLinksCause?: NoLinksCause }
+  | { ok: true; recording: Recording; zone: string; zoneSource: ZoneSource; noLinksCause?: NoLinksCause; callParty?: CallParty }
   | { ok: false; error: unknown };
 
+/** Once the details are in, the card waits at most this long more for who the call was with. */
+export const CALL_PARTY_GRACE_MS = 1500;
+
+const fallbackNames = new WeakMap<Services, PersonNameCache>();
+
+function personNames(services: Services): PersonNameCache {
+  if (services.personNames) return services.personNames;
+  let cache = fallbackNames.get(services);
+  if (!cache) fallbackNames.set(services, (cache = new PersonNameCache()));
+  return cache;
+}
+
+/** Resolves with undefined after `ms` unless `promise` settles first. */
+async function within<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * GET /convergedRecordings/{id} with the person's own token and time zone. Throws
- * NotConnectedError when the person has no usable sign-in; Webex refusals come back as data.
+ * GET /convergedRecordings/{id} with the person's own token and time zone, and at the same time
+ * its metadata (who the call was with) with the same token. Throws NotConnectedError when the
+ * person has no usable sign-in; Webex refusals come back as data. A metadata failure only
+ * leaves `callParty` out.
  */
 export async function fetchRecordingForPerson(services: Services, personId: string, recordingId: string): Promise<FetchResult> {
   const token = await services.tokens.accessToken(personId);
@@ -32,10 +60,11 @@ export async function fetchRecordingForPerson(services: Services, personId: stri
     personId,
     token,
   );
+  const party = fetchCallParty(services.client, token, recordingId, { cache: personNames(services), logger: services.logger }).catch(() => undefined);
   try {
     const recording = await services.tokens.withToken(personId, (t) => getRecording(services.client, t, recordingId, zone));
-    const noLinksCause = await noLinksCauseFor(services, personId, recording);
-    return { ok: true, recording, zone, zoneSource: source, ...(noLinksCause ? { noLinksCause } : {}) };
+    const [noLinksCause, callParty] = await Promise.all([noLinksCauseFor(services, personId, recording), within(party, CALL_PARTY_GRACE_MS)]);
+    return { ok: true, recording, zone, zoneSource: source, ...(noLinksCause ? { noLinksCause } : {}), ...(callParty ? { callParty } : {}) };
   } catch (err) {
     if (err instanceof NotConnectedError) throw err;
     return { ok: false, error: err };
@@ -100,6 +129,7 @@ async function fetchAndPost(services: Services, ctx: Context, recordingId: strin
     audience,
     requesterId: ctx.personId,
     ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
+    ...(result.callParty ? { callParty: result.callParty } : {}),
   });
   if (lead) await ctx.reply({ markdown: lead });
   await ctx.reply({ markdown: fallback, card });

@@ -25,6 +25,15 @@ export interface ListRecordingsOptions {
   from?: string;
   to?: string;
   timeZone: string;
+  /** `available` (Webex's default) or `deleted` (the recycle bin). */
+  status?: 'available' | 'deleted';
+  /** Recordings whose topic contains these words. */
+  topic?: string;
+  /**
+   * The whole organisation's list, `GET /admin/convergedRecordings` (admin or compliance
+   * access; `from`–`to` at most 30 days apart), optionally of one owner.
+   */
+  admin?: { ownerEmail?: string };
 }
 
 export interface RecordingList {
@@ -48,11 +57,19 @@ export async function listRecordings(client: WebexClient, token: string, options
   const items: RecordingListItem[] = [];
   if (wanted === 0) return { items, window };
 
-  const common = { method: 'GET' as const, route: '/convergedRecordings', token, headers: { timezone: options.timeZone } };
+  const path = options.admin ? '/admin/convergedRecordings' : '/convergedRecordings';
+  const common = { method: 'GET' as const, route: path, token, headers: { timezone: options.timeZone } };
   let page = await client.request<ListPage<RecordingListItem>>({
     ...common,
-    path: '/convergedRecordings',
-    query: { max: Math.min(100, wanted), from: options.from, to: options.to },
+    path,
+    query: {
+      max: Math.min(100, wanted),
+      from: options.from,
+      to: options.to,
+      status: options.status,
+      topic: options.topic,
+      ownerEmail: options.admin?.ownerEmail,
+    },
   });
   const seen = new Set<string>();
   for (let pages = 1; ; pages++) {

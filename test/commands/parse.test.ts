@@ -32,6 +32,24 @@ describe('parseCommand', () => {
     expect(parseCommand(text)).toEqual({ name: 'recordings', ...expected });
   });
 
+  it.each([
+    ['recordings deleted', { count: 10, days: null, filters: { deleted: true } }],
+    ['recordings topic:budget review 20', { count: 20, days: null, filters: { topic: 'budget review' } }],
+    ['recordings topic:"weekly sync" 30d deleted', { count: 10, days: 30, filters: { topic: 'weekly sync', deleted: true } }],
+    ['recordings owner:Alice@Example.com 5 14d', { count: 5, days: 14, filters: { owner: 'alice@example.com' } }],
+    ['recordings 30d owner:<mailto:bob@example.com>', { count: 10, days: 30, filters: { owner: 'bob@example.com' } }],
+  ])('%s', (text, expected) => {
+    expect(parseCommand(text)).toEqual({ name: 'recordings', ...expected });
+  });
+
+  it.each([
+    ['recordings owner:nobody', 'email address'],
+    ['recordings owner:alice@example.com 31d', '30 days'],
+    ['recordings topic:', 'needs some words'],
+  ])('explains %s', (text, words) => {
+    expect(parseCommand(text)).toMatchObject({ name: 'recordings', problem: expect.stringContaining(words) });
+  });
+
   it('explains bad list arguments', () => {
     expect(parseCommand('recordings lots')).toMatchObject({ name: 'recordings', problem: expect.stringContaining('lots') });
   });
