@@ -13,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config';
+import { createLogger } from '../log';
+import { createStore } from '../store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';
 import type { Person } from '../webex/types';
-import { cpuTicksFromStat, peakRssFromStatus } from './measure';
+import { cpuTicksFromStat, peakRssFromStatus, rssFromStatus } from './measure';
 
 const CLIENT_ID = 'C-bench';
 const CLIENT_SECRET = 'bench-client-secret';
@@ -32,7 +34,56 @@ export interface BenchWorld {
   recordingIds: string[];
 }
 
-export async function createBenchWorld(peopleCount: number): Promise<BenchWorld> {
+/** How `startChildBot` is told where its database is and with which key, when the caller
+ * prepares the database itself (see `seedAccounts`). */
+export interface BotDatabase {
+  dir: string;
+  url: string;
+  encryptionKey: string;
+}
+
+export function createBotDatabase(url?: string): BotDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'recbot-bench-'));
+  return { dir, url: url ?? `sqlite:${join(dir, 'bot.sqlite')}`, encryptionKey: randomBytes(32).toString('base64') };
+}
+
+/**
+ * Links every person's account directly in the bot's database, with tokens the emulator issued:
+ * what thousands of consent-page sign-ins would leave behind, in seconds.
+ */
+export async function seedAccounts(world: BenchWorld, database: BotDatabase): Promise<void> {
+  const store = createStore({ url: database.url, encryptionKey: Buffer.from(database.encryptionKey, 'base64'), logger: createLogger({ level: 'warn' }) });
+  await store.init();
+  const scopes = ['spark:recordings_read', 'spark:people_read'];
+  const now = new Date();
+  try {
+    for (const person of world.people) {
+      const issued = world.emulator.issueToken(person.id, { scopes, expiresInSeconds: 14 * 24 * 3600, clientId: CLIENT_ID });
+      await store.saveAccount(
+        {
+          personId: person.id,
+          email: person.emails[0]!,
+          tokens: {
+            accessToken: issued.accessToken,
+            accessTokenExpiresAt: new Date(now.getTime() + 14 * 24 * 3600_000),
+            refreshToken: issued.refreshToken,
+            refreshTokenExpiresAt: null,
+            scopes,
+          },
+        },
+        now,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `peopleCount` people, each with a direct space with the bot and a recording of their own,
+ * and (unless `group: false`) one group space with all of them.
+ */
+export async function createBenchWorld(peopleCount: number, options: { group?: boolean } = {}): Promise<BenchWorld> {
   const emulator = await startEmulator({ host: '127.0.0.1' });
   const { person: bot, token: botToken } = emulator.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
   const people: Person[] = [];
@@ -61,7 +112,7 @@ export async function createBenchWorld(peopleCount: number): Promise<BenchWorld>
       links: ['audio', 'transcript'],
     });
   }
-  const group = emulator.createGroupRoom('Bench space', [...people.map((p) => p.id), bot.id]).id;
+  const group = options.group === false ? '' : emulator.createGroupRoom('Bench space', [...people.map((p) => p.id), bot.id]).id;
   return { emulator, botToken, botId: bot.id, people, directs, group, recordingIds };
 }
 
@@ -81,6 +132,8 @@ export interface ChildBot {
   cpuMs(): number;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** Resident set size now (VmRSS), in bytes. */
+  rssBytes(): number;
   /** SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -89,21 +142,28 @@ export interface ChildBot {
  * Starts `node <entry>` in webhook mode against the emulator and waits until it is ready.
  * `nodeArgs` go before the entry, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']` to profile.
  */
-export async function startChildBot(world: BenchWorld, entry: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<ChildBot> {
+export async function startChildBot(
+  world: BenchWorld,
+  entry: string,
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: { database?: BotDatabase; publicUrl?: string } = {},
+): Promise<ChildBot> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'recbot-bench-'));
-  world.emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${url}/oauth/callback`] });
+  const database = options.database ?? createBotDatabase();
+  const dataDir = database.dir;
+  world.emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${options.publicUrl ?? url}/oauth/callback`] });
   const env: Record<string, string> = {
     WEBEX_BOT_TOKEN: world.botToken,
     WEBEX_API_URL: world.emulator.apiUrl,
-    PUBLIC_URL: url,
+    PUBLIC_URL: options.publicUrl ?? url,
     WEBHOOK_SECRET,
     WEBEX_CLIENT_ID: CLIENT_ID,
     WEBEX_CLIENT_SECRET: CLIENT_SECRET,
     OAUTH_SCOPES: 'spark:recordings_read spark:people_read',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`,
+    TOKEN_ENCRYPTION_KEY: database.encryptionKey,
+    DATABASE_URL: database.url,
     PORT: String(port),
     LOG_LEVEL: 'warn',
     COMMANDS_PER_MINUTE: '0',
@@ -137,6 +197,7 @@ export async function startChildBot(world: BenchWorld, entry: string, extraEnv: 
     url,
     cpuMs: () => (cpuTicksFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1000) / ticksPerSecond,
     peakRssBytes: () => peakRssFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8')),
+    rssBytes: () => rssFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8')),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const code = await exited;
@@ -220,4 +281,64 @@ export async function driveLoad(world: BenchWorld, commands: number, concurrency
   emulator.events.off('message', onMessage);
   const answered = asked.filter((id) => replies.get(id) === 1).length;
   return { seconds, latenciesMs, answered, problems: commands - answered };
+}
+
+/**
+ * Like driveLoad, but each command is a 1:1 message in a person's own direct space (the reply
+ * is the first bot message in that space after it). Command i goes to person (i * stride) % N,
+ * so consecutive commands come from spaces far apart and no space has two commands in flight.
+ */
+export async function driveDirectLoad(world: BenchWorld, commands: number, concurrency: number, replyTimeoutMs = 30_000): Promise<LoadResult> {
+  const { emulator } = world;
+  const people = world.people.length;
+  if (people < concurrency) throw new Error('direct load needs at least as many people as the concurrency');
+  const stride = strideFor(people);
+  const waiting = new Map<string, (at: number) => void>();
+  const repliesByRoom = new Map<string, number>();
+  const onMessage = (m: EmulatorMessage) => {
+    if (m.personId !== world.botId) return;
+    repliesByRoom.set(m.roomId, (repliesByRoom.get(m.roomId) ?? 0) + 1);
+    waiting.get(m.roomId)?.(performance.now());
+  };
+  emulator.events.on('message', onMessage);
+  const latenciesMs: number[] = [];
+  const askedByRoom = new Map<string, number>();
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < commands) {
+      const i = next++;
+      const person = (i * stride) % people;
+      const room = world.directs[person]!;
+      askedByRoom.set(room, (askedByRoom.get(room) ?? 0) + 1);
+      const sentAt = performance.now();
+      const answeredAt = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), replyTimeoutMs);
+        waiting.set(room, (at) => {
+          clearTimeout(timer);
+          waiting.delete(room);
+          resolve(at);
+        });
+        emulator.say({ as: world.people[person]!.id, roomId: room, text: `recording ${world.recordingIds[person]}` });
+      });
+      if (answeredAt !== null) latenciesMs.push(answeredAt - sentAt);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  await emulator.idle();
+  await new Promise((r) => setTimeout(r, 300));
+  emulator.events.off('message', onMessage);
+  let answered = 0;
+  // A space whose replies do not match its commands one for one counts all its commands as problems.
+  for (const [room, asked] of askedByRoom) if ((repliesByRoom.get(room) ?? 0) === asked) answered += asked;
+  return { seconds, latenciesMs, answered, problems: commands - answered };
+}
+
+/** A step through 0..n-1 that visits every index once and keeps neighbours far apart. */
+function strideFor(n: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = Math.max(1, Math.floor(n * 0.618));
+  while (gcd(stride, n) !== 1) stride++;
+  return stride;
 }

@@ -1,6 +1,6 @@
 /**
  * Pure parts of the benchmark: reading a process's CPU time and peak memory from /proc,
- * percentiles, the targets of issue 6 and the printed report.
+ * percentiles, the targets and the printed reports.
  */
 
 /** user + system CPU time in clock ticks, from the text of /proc/<pid>/stat. */
@@ -14,11 +14,20 @@ export function cpuTicksFromStat(stat: string): number {
   return utime + stime;
 }
 
+function kilobytesField(status: string, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/<pid>/status`);
+  return Number(match[1]) * 1024;
+}
+
 /** Peak resident set size in bytes (VmHWM), from the text of /proc/<pid>/status. */
 export function peakRssFromStatus(status: string): number {
-  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
-  if (!match) throw new Error('no VmHWM in /proc/<pid>/status');
-  return Number(match[1]) * 1024;
+  return kilobytesField(status, 'VmHWM');
+}
+
+/** Resident set size now in bytes (VmRSS), from the text of /proc/<pid>/status. */
+export function rssFromStatus(status: string): number {
+  return kilobytesField(status, 'VmRSS');
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN when empty. */
@@ -96,13 +105,13 @@ export interface TargetResult {
   pass: boolean;
 }
 
-/** The targets of issue 6, the bot compared with the echo bot. */
+/** The bot against the echo bot (the framework floor), as the README states the targets. */
 export function checkTargets(bot: Summary, echo: Summary): TargetResult[] {
   return [
-    { name: 'throughput', target: '>= 0.8x echo', pass: bot.throughput >= 0.8 * echo.throughput },
-    { name: 'p99 latency', target: '<= 1.5x echo', pass: bot.p99 <= 1.5 * echo.p99 },
-    { name: 'CPU per command', target: '<= 1.5x echo', pass: bot.cpuMsPerCommand <= 1.5 * echo.cpuMsPerCommand },
-    { name: 'peak RSS', target: '<= echo + 40 MiB', pass: bot.peakRssMiB <= echo.peakRssMiB + 40 },
+    { name: 'throughput', target: '>= 0.9x echo', pass: bot.throughput >= 0.9 * echo.throughput },
+    { name: 'p99 latency', target: '<= 1.2x echo', pass: bot.p99 <= 1.2 * echo.p99 },
+    { name: 'CPU per command', target: '<= 1.2x echo', pass: bot.cpuMsPerCommand <= 1.2 * echo.cpuMsPerCommand },
+    { name: 'peak RSS', target: '<= echo + 30 MiB', pass: bot.peakRssMiB <= echo.peakRssMiB + 30 },
   ];
 }
 
@@ -110,18 +119,19 @@ function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
-/** The report `npm run bench` prints. */
-export function formatReport(options: { commands: number; concurrency: number; echo: RunFigures[]; bot: RunFigures[] }): string {
+/** The report of the compare part of `npm run bench`. */
+export function formatReport(options: { commands: number; concurrency: number; raw: RunFigures[]; echo: RunFigures[]; bot: RunFigures[] }): string {
+  const raw = combineRounds(options.raw);
   const echo = combineRounds(options.echo);
   const bot = combineRounds(options.bot);
-  const rows: Array<[string, number, number, number]> = [
-    ['throughput (commands/s)', echo.throughput, bot.throughput, 1],
-    ['latency p50 (ms)', echo.p50, bot.p50, 1],
-    ['latency p95 (ms)', echo.p95, bot.p95, 1],
-    ['latency p99 (ms)', echo.p99, bot.p99, 1],
-    ['CPU per command (ms)', echo.cpuMsPerCommand, bot.cpuMsPerCommand, 2],
-    ['peak RSS (MiB)', echo.peakRssMiB, bot.peakRssMiB, 1],
-    ['emulator CPU/command (ms)', echo.emulatorCpuMsPerCommand, bot.emulatorCpuMsPerCommand, 2],
+  const rows: Array<[string, keyof Summary, number]> = [
+    ['throughput (commands/s)', 'throughput', 1],
+    ['latency p50 (ms)', 'p50', 1],
+    ['latency p95 (ms)', 'p95', 1],
+    ['latency p99 (ms)', 'p99', 1],
+    ['CPU per command (ms)', 'cpuMsPerCommand', 2],
+    ['peak RSS (MiB)', 'peakRssMiB', 1],
+    ['emulator CPU/command (ms)', 'emulatorCpuMsPerCommand', 2],
   ];
   const answered = (runs: RunFigures[]) => `${runs.reduce((n, r) => n + r.answered, 0)}/${runs.reduce((n, r) => n + r.commands, 0)}`;
   const lines = [
@@ -130,14 +140,55 @@ export function formatReport(options: { commands: number; concurrency: number; e
     `Median of ${options.bot.length} rounds per bot (peak RSS: highest). CPU and RSS are the bot process's own;`,
     'the emulator runs in this process and shares the machine.',
     '',
-    `${'measure'.padEnd(28)}${'echo bot'.padStart(12)}${'bot'.padStart(12)}${'bot/echo'.padStart(10)}`,
-    ...rows.map(([name, e, b, digits]) =>
-      `${name.padEnd(28)}${fixed(e, digits).padStart(12)}${fixed(b, digits).padStart(12)}${fixed(b / e, 2).padStart(10)}`,
+    `${'measure'.padEnd(28)}${'raw floor'.padStart(11)}${'echo bot'.padStart(11)}${'bot'.padStart(11)}${'bot/echo'.padStart(10)}${'bot/raw'.padStart(9)}`,
+    ...rows.map(([name, key, digits]) =>
+      `${name.padEnd(28)}${fixed(raw[key], digits).padStart(11)}${fixed(echo[key], digits).padStart(11)}${fixed(bot[key], digits).padStart(11)}` +
+        `${fixed(bot[key] / echo[key], 2).padStart(10)}${fixed(bot[key] / raw[key], 2).padStart(9)}`,
     ),
     '',
-    `answered exactly once: echo bot ${answered(options.echo)}, bot ${answered(options.bot)}`,
+    `answered exactly once: raw floor ${answered(options.raw)}, echo bot ${answered(options.echo)}, bot ${answered(options.bot)}`,
     '',
     ...checkTargets(bot, echo).map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(16)} ${t.target}`),
+  ];
+  return lines.join('\n');
+}
+
+/** One run of the spaces part: the bot after every one of `spaces` direct spaces sent a command. */
+export interface SpacesRun {
+  spaces: number;
+  figures: RunFigures;
+  /** VmRSS after the measured commands. */
+  rssBytes: number;
+  /** VmRSS after the first command of every space. */
+  rssAfterDiscoveryBytes: number;
+  discoveryAnswered: number;
+}
+
+/** The targets of the spaces part: the largest run against the smallest. */
+export function checkSpacesTargets(runs: readonly SpacesRun[]): TargetResult[] {
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  if (!first || !last || first === last) return [];
+  const cpu = (r: SpacesRun) => summarise(r.figures).cpuMsPerCommand;
+  const label = `${last.spaces} vs ${first.spaces} spaces`;
+  return [
+    { name: 'RSS', target: `${label}: <= +60 MiB`, pass: last.rssBytes - first.rssBytes <= 60 * 1024 * 1024 },
+    { name: 'CPU per command', target: `${label}: within 10%`, pass: cpu(last) <= cpu(first) * 1.1 && cpu(last) >= cpu(first) * 0.9 },
+  ];
+}
+
+/** The report of the spaces part of `npm run bench`. */
+export function formatSpacesReport(runs: readonly SpacesRun[]): string {
+  const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+  const lines = [
+    `${'spaces'.padStart(8)}${'CPU/command (ms)'.padStart(18)}${'p99 (ms)'.padStart(10)}${'RSS after discovery'.padStart(21)}${'RSS after run'.padStart(15)}${'peak RSS'.padStart(10)}${'answered'.padStart(12)}`,
+    ...runs.map((r) => {
+      const s = summarise(r.figures);
+      return `${String(r.spaces).padStart(8)}${s.cpuMsPerCommand.toFixed(2).padStart(18)}${s.p99.toFixed(0).padStart(10)}${`${mib(r.rssAfterDiscoveryBytes)} MiB`.padStart(21)}` +
+        `${`${mib(r.rssBytes)} MiB`.padStart(15)}${`${s.peakRssMiB.toFixed(1)}`.padStart(10)}${`${r.figures.answered}/${r.figures.commands}`.padStart(12)}`;
+    }),
+    '',
+    ...checkSpacesTargets(runs).map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(16)} ${t.target}`),
   ];
   return lines.join('\n');
 }

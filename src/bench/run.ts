@@ -1,53 +1,89 @@
 /**
- * `npm run bench`: the bot against the echo bot (the floor of any bot on this framework, see
- * echo-bot.ts), each as a child process on the local Webex emulator, measured the same way:
- * 2,000 `recording` commands at concurrency 50 through signed webhooks, in three alternating
- * rounds per bot. Prints throughput,
- * latency percentiles, CPU time per command and peak RSS of each bot's process, the ratios, and
- * PASS/FAIL for each target. Exits 0 whatever the figures; only a crash exits otherwise.
+ * `npm run bench [-- compare|spaces|instances …]`: what a command costs, measured on the local
+ * Webex emulator with every bot as a child process (all of it on 127.0.0.1). Three parts, all by
+ * default:
  *
- * Local only: the emulator and both bots listen on 127.0.0.1. Each bot gets a fresh emulator,
- * warms up (sign-ins, first space discovery, JIT) before the measured run, and is stopped after.
+ * - compare: the raw floor (raw-bot.ts: signature, read, reply; no framework), the echo bot
+ *   (echo-bot.ts: the framework floor) and the bot, 2,000 `recording` commands at concurrency 50
+ *   through signed webhooks, three alternating rounds each, medians reported with the targets.
+ * - spaces: the bot with 100, 5,000 and 20,000 people, each in a direct space of their own; after
+ *   one command per space (every space discovered), 2,000 more spread over all of them: CPU per
+ *   command and memory for each, against the 100-space run.
+ * - instances: one bot, then two, on one Postgres database behind a round-robin proxy, the same
+ *   load: the throughput of two against one.
+ *
+ * Exits 0 whatever the figures; only a crash exits otherwise.
  */
 import { resolve } from 'node:path';
-import { connectEveryone, createBenchWorld, driveLoad, startChildBot } from './load';
-import { formatReport, summarise, type RunFigures } from './measure';
+import { startLoadBalancer } from './load-balancer';
+import {
+  connectEveryone,
+  createBenchWorld,
+  createBotDatabase,
+  driveDirectLoad,
+  driveLoad,
+  seedAccounts,
+  startChildBot,
+  type ChildBot,
+  type LoadResult,
+} from './load';
+import { formatReport, formatSpacesReport, summarise, type RunFigures, type SpacesRun } from './measure';
+import { createScratchDatabase } from './scratch-database';
 
 const COMMANDS = 2000;
 const CONCURRENCY = 50;
 const WARM_UP = 200;
 const PEOPLE = 10;
-/** Rounds per bot, alternating echo and bot, so that a noisy minute on a shared machine does
- * not decide the comparison. */
+/** Rounds per bot, alternating, so that a noisy minute on a shared machine does not decide. */
 const ROUNDS = 3;
+const SPACES = [100, 5_000, 20_000];
+const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-async function measure(name: string, entry: string, needsSignIn: boolean): Promise<RunFigures> {
+const dist = resolve(__dirname, '..');
+const ENTRIES = {
+  raw: resolve(dist, 'bench/raw-bot.js'),
+  echo: resolve(dist, 'bench/echo-bot.js'),
+  bot: resolve(dist, 'index.js'),
+};
+
+function figuresOf(result: LoadResult, commands: number, cpuMs: number, peakRssBytes: number, ownCpu: NodeJS.CpuUsage): RunFigures {
+  return {
+    commands,
+    answered: result.answered,
+    problems: result.problems,
+    seconds: result.seconds,
+    latenciesMs: result.latenciesMs,
+    cpuMs,
+    peakRssBytes,
+    emulatorCpuMs: (ownCpu.user + ownCpu.system) / 1000,
+  };
+}
+
+/** Runs `load` and measures the bots' CPU (summed) and the highest peak RSS among them. */
+async function measured(bots: ChildBot[], commands: number, load: () => Promise<LoadResult>): Promise<RunFigures> {
+  const cpuBefore = bots.map((b) => b.cpuMs());
+  const ownBefore = process.cpuUsage();
+  const result = await load();
+  const cpuMs = bots.reduce((sum, b, i) => sum + b.cpuMs() - cpuBefore[i]!, 0);
+  return figuresOf(result, commands, cpuMs, Math.max(...bots.map((b) => b.peakRssBytes())), process.cpuUsage(ownBefore));
+}
+
+function printRun(name: string, figures: RunFigures, extra = ''): void {
+  const s = summarise(figures);
+  process.stdout.write(
+    `${name.padEnd(12)} ${s.throughput.toFixed(1).padStart(6)} commands/s  p99 ${s.p99.toFixed(0).padStart(4)} ms  ` +
+      `CPU ${s.cpuMsPerCommand.toFixed(2)} ms/command  peak RSS ${s.peakRssMiB.toFixed(1)} MiB  answered ${figures.answered}/${figures.commands}${extra}\n`,
+  );
+}
+
+async function compareOne(name: keyof typeof ENTRIES): Promise<RunFigures> {
   const world = await createBenchWorld(PEOPLE);
-  const bot = await startChildBot(world, entry, {});
+  const bot = await startChildBot(world, ENTRIES[name], {});
   try {
-    if (needsSignIn) await connectEveryone(world);
+    if (name === 'bot') await connectEveryone(world);
     await driveLoad(world, WARM_UP, CONCURRENCY);
-    const cpuBefore = bot.cpuMs();
-    const ownBefore = process.cpuUsage();
-    const result = await driveLoad(world, COMMANDS, CONCURRENCY);
-    const cpuMs = bot.cpuMs() - cpuBefore;
-    const own = process.cpuUsage(ownBefore);
-    const peakRssBytes = bot.peakRssBytes();
-    const figures: RunFigures = {
-      commands: COMMANDS,
-      answered: result.answered,
-      problems: result.problems,
-      seconds: result.seconds,
-      latenciesMs: result.latenciesMs,
-      cpuMs,
-      peakRssBytes,
-      emulatorCpuMs: (own.user + own.system) / 1000,
-    };
-    const s = summarise(figures);
-    process.stdout.write(
-      `${name.padEnd(9)} ${s.throughput.toFixed(1).padStart(6)} commands/s  p99 ${s.p99.toFixed(0).padStart(4)} ms  ` +
-        `CPU ${s.cpuMsPerCommand.toFixed(2)} ms/command  peak RSS ${s.peakRssMiB.toFixed(1)} MiB  answered ${result.answered}/${COMMANDS}\n`,
-    );
+    const figures = await measured([bot], COMMANDS, () => driveLoad(world, COMMANDS, CONCURRENCY));
+    printRun(name === 'raw' ? 'raw floor' : name === 'echo' ? 'echo bot' : 'bot', figures);
     return figures;
   } finally {
     await bot.stop();
@@ -55,16 +91,87 @@ async function measure(name: string, entry: string, needsSignIn: boolean): Promi
   }
 }
 
-async function main(): Promise<void> {
-  const dist = resolve(__dirname, '..');
-  process.stdout.write(`Benchmark: node ${process.version}, ${ROUNDS} rounds of ${COMMANDS} commands per bot, concurrency ${CONCURRENCY}, ${PEOPLE} people\n`);
-  const echo: RunFigures[] = [];
-  const bot: RunFigures[] = [];
+async function compare(): Promise<void> {
+  process.stdout.write(`\n== compare: ${ROUNDS} rounds of ${COMMANDS} commands per bot, concurrency ${CONCURRENCY}, ${PEOPLE} people\n`);
+  const runs = { raw: [] as RunFigures[], echo: [] as RunFigures[], bot: [] as RunFigures[] };
   for (let round = 0; round < ROUNDS; round++) {
-    echo.push(await measure('echo bot', resolve(dist, 'bench/echo-bot.js'), false));
-    bot.push(await measure('bot', resolve(dist, 'index.js'), true));
+    runs.raw.push(await compareOne('raw'));
+    runs.echo.push(await compareOne('echo'));
+    runs.bot.push(await compareOne('bot'));
   }
-  process.stdout.write(`\n${formatReport({ commands: COMMANDS, concurrency: CONCURRENCY, echo, bot })}\n`);
+  process.stdout.write(`\n${formatReport({ commands: COMMANDS, concurrency: CONCURRENCY, ...runs })}\n`);
+}
+
+async function spacesOne(people: number): Promise<SpacesRun> {
+  const world = await createBenchWorld(people, { group: false });
+  const database = createBotDatabase();
+  await seedAccounts(world, database);
+  const bot = await startChildBot(world, ENTRIES.bot, {}, [], { database });
+  try {
+    // One command per space: every space has been seen once before the measured run.
+    const discovery = await driveDirectLoad(world, people, CONCURRENCY);
+    const rssAfterDiscovery = bot.rssBytes();
+    const figures = await measured([bot], COMMANDS, () => driveDirectLoad(world, COMMANDS, CONCURRENCY));
+    const run: SpacesRun = { spaces: people, figures, rssBytes: bot.rssBytes(), rssAfterDiscoveryBytes: rssAfterDiscovery, discoveryAnswered: discovery.answered };
+    printRun(`${people} spaces`, figures, `  RSS now ${(run.rssBytes / 1048576).toFixed(1)} MiB`);
+    return run;
+  } finally {
+    await bot.stop();
+    await world.emulator.close();
+  }
+}
+
+async function spaces(): Promise<void> {
+  process.stdout.write(`\n== spaces: one command per direct space, then ${COMMANDS} more over all of them, concurrency ${CONCURRENCY}\n`);
+  const runs: SpacesRun[] = [];
+  for (const people of SPACES) runs.push(await spacesOne(people));
+  process.stdout.write(`\n${formatSpacesReport(runs)}\n`);
+}
+
+async function instancesRun(count: number): Promise<RunFigures> {
+  const scratch = await createScratchDatabase(POSTGRES_URL, 'recbot_bench');
+  const world = await createBenchWorld(PEOPLE);
+  const proxy = await startLoadBalancer();
+  const bots: ChildBot[] = [];
+  try {
+    const shared = createBotDatabase(scratch.url);
+    for (let i = 0; i < count; i++) bots.push(await startChildBot(world, ENTRIES.bot, {}, [], { database: shared, publicUrl: proxy.url }));
+    proxy.targets = bots.map((b) => b.url);
+    await connectEveryone(world);
+    await driveLoad(world, WARM_UP, CONCURRENCY);
+    const figures = await measured(bots, COMMANDS, () => driveLoad(world, COMMANDS, CONCURRENCY));
+    printRun(`${count} instance${count > 1 ? 's' : ''}`, figures, `  (CPU summed over instances; this process: ${(figures.emulatorCpuMs / COMMANDS).toFixed(2)} ms/command)`);
+    return figures;
+  } finally {
+    for (const bot of bots) await bot.stop();
+    await proxy.close();
+    await world.emulator.close();
+    await scratch.drop();
+  }
+}
+
+async function instances(): Promise<void> {
+  process.stdout.write(`\n== instances: the bot on one Postgres behind a round-robin proxy, ${COMMANDS} commands at concurrency ${CONCURRENCY}\n`);
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    one.push(summarise(await instancesRun(1)).throughput);
+    two.push(summarise(await instancesRun(2)).throughput);
+  }
+  const best = (values: number[]) => Math.max(...values);
+  process.stdout.write(
+    `\nthroughput, best of ${one.length}: one instance ${best(one).toFixed(1)}/s, two instances ${best(two).toFixed(1)}/s, ` +
+      `ratio ${(best(two) / best(one)).toFixed(2)} (target >= 1.6 on 2 cores; the emulator, the proxy and the load share those cores)\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const parts = { compare, spaces, instances };
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = asked.filter((a) => !(a in parts));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
+  process.stdout.write(`Benchmark: node ${process.version}\n`);
+  for (const name of asked.length > 0 ? asked : Object.keys(parts)) await parts[name as keyof typeof parts]();
 }
 
 main().then(

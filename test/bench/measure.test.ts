@@ -1,4 +1,16 @@
-import { checkTargets, combineRounds, cpuTicksFromStat, peakRssFromStatus, percentile, summarise, type RunFigures } from '../../src/bench/measure';
+import {
+  checkSpacesTargets,
+  checkTargets,
+  combineRounds,
+  cpuTicksFromStat,
+  formatSpacesReport,
+  peakRssFromStatus,
+  percentile,
+  rssFromStatus,
+  summarise,
+  type RunFigures,
+  type SpacesRun,
+} from '../../src/bench/measure';
 
 describe('benchmark measures', () => {
   it('reads utime + stime from /proc/<pid>/stat, also when the command name has spaces and parentheses', () => {
@@ -33,9 +45,32 @@ describe('benchmark measures', () => {
 
   it('checks the four targets against the echo bot', () => {
     const echo = summarise(run({}));
-    const within = summarise(run({ seconds: 1.2, latenciesMs: [15], cpuMs: 300, peakRssBytes: 140 * 1024 * 1024 }));
+    // 100 commands in 1 s at 2 ms each, p99 10 ms, 100 MiB: the edges are 1.11 s, 12 ms, 2.4 ms, 130 MiB.
+    const within = summarise(run({ seconds: 1.11, latenciesMs: [12], cpuMs: 240, peakRssBytes: 130 * 1024 * 1024 }));
     expect(checkTargets(within, echo).map((t) => t.pass)).toEqual([true, true, true, true]);
-    const beyond = summarise(run({ seconds: 1.3, latenciesMs: [16], cpuMs: 301, peakRssBytes: 141 * 1024 * 1024 }));
+    const beyond = summarise(run({ seconds: 1.12, latenciesMs: [12.1], cpuMs: 241, peakRssBytes: 131 * 1024 * 1024 }));
     expect(checkTargets(beyond, echo).map((t) => t.pass)).toEqual([false, false, false, false]);
+  });
+
+  const spacesRun = (spaces: number, cpuMs: number, rssMiB: number): SpacesRun => ({
+    spaces, figures: run({ cpuMs }), rssBytes: rssMiB * 1024 * 1024, rssAfterDiscoveryBytes: rssMiB * 1024 * 1024, discoveryAnswered: spaces,
+  });
+
+  it('checks the largest spaces run against the smallest: RSS at most 60 MiB more, CPU per command within 10%', () => {
+    expect(checkSpacesTargets([spacesRun(100, 200, 150), spacesRun(5000, 400, 400), spacesRun(20000, 220, 210)]).map((t) => t.pass)).toEqual([true, true]);
+    expect(checkSpacesTargets([spacesRun(100, 200, 150), spacesRun(20000, 179, 211)]).map((t) => t.pass)).toEqual([false, false]);
+    expect(checkSpacesTargets([spacesRun(100, 200, 150)])).toEqual([]);
+  });
+
+  it('prints every spaces run with its figures and the verdicts', () => {
+    const report = formatSpacesReport([spacesRun(100, 200, 150), spacesRun(20000, 260, 150)]);
+    expect(report).toMatch(/^\s+100\s+2\.00\b/m);
+    expect(report).toMatch(/^\s+20000\s+2\.60\b/m);
+    expect(report).toMatch(/^PASS\s+RSS/m);
+    expect(report).toMatch(/^FAIL\s+CPU per command/m);
+  });
+
+  it('reads VmRSS in bytes from /proc/<pid>/status', () => {
+    expect(rssFromStatus('VmHWM:\t  204800 kB\nVmRSS:\t  1024 kB\n')).toBe(1024 * 1024);
   });
 });

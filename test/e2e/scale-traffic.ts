@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createScratchDatabase } from '../../src/bench/scratch-database';
 import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
 import type { Emulator, EmulatorMessage } from '../../src/sandbox/emulator';
 
@@ -12,29 +11,8 @@ import type { Emulator, EmulatorMessage } from '../../src/sandbox/emulator';
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A fresh database on the test server; `drop()` removes it (and any connection left to it). */
-export async function createTestDatabase(prefix = 'recbot_scale'): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: TEST_POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+export function createTestDatabase(prefix = 'recbot_scale'): Promise<{ url: string; drop(): Promise<void> }> {
+  return createScratchDatabase(TEST_POSTGRES_URL, prefix);
 }
 
 /** Every message a bot posts in reply to a thread parent, recorded as it arrives. */
