@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config';
+import { PROGRESS_NOTE_PREFIX } from '../commands/progress';
 import { createLogger } from '../log';
 import { createStore } from '../store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';
@@ -226,6 +227,11 @@ export async function connectEveryone(world: BenchWorld): Promise<void> {
   }
 }
 
+/** A slow answer's "Looking up recording …" note is not the answer (it is deleted once that is posted). */
+function isProgressNote(m: EmulatorMessage): boolean {
+  return (m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX);
+}
+
 export interface LoadResult {
   seconds: number;
   latenciesMs: number[];
@@ -245,7 +251,7 @@ export async function driveLoad(world: BenchWorld, commands: number, concurrency
   const replies = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();
   const onMessage = (m: EmulatorMessage) => {
-    if (m.personId !== world.botId || !m.parentId) return;
+    if (m.personId !== world.botId || !m.parentId || isProgressNote(m)) return;
     const at = performance.now();
     replies.set(m.parentId, (replies.get(m.parentId) ?? 0) + 1);
     waiting.get(m.parentId)?.(at);
@@ -296,7 +302,7 @@ export async function driveDirectLoad(world: BenchWorld, commands: number, concu
   const waiting = new Map<string, (at: number) => void>();
   const repliesByRoom = new Map<string, number>();
   const onMessage = (m: EmulatorMessage) => {
-    if (m.personId !== world.botId) return;
+    if (m.personId !== world.botId || isProgressNote(m)) return;
     repliesByRoom.set(m.roomId, (repliesByRoom.get(m.roomId) ?? 0) + 1);
     waiting.get(m.roomId)?.(performance.now());
   };
