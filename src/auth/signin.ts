@@ -7,6 +7,7 @@ import { buildAuthorizeUrl, createPkcePair, exchangeCode } from '../webex/oauth'
 import { getMe } from '../webex/people';
 import type { Person } from '../webex/types';
 import { tokenSetFrom } from './tokens';
+import { describeFailure } from '../bot/errors';
 import { boundedEcho, resultPage } from './pages';
 
 /** How long a sign-in link stays valid. */
@@ -96,7 +97,9 @@ export function createSignIn(deps: SignInDeps): SignIn {
     } catch (err) {
       const trackingId = err instanceof WebexApiError ? err.trackingId : undefined;
       logger.warn({ outcome: 'exchange-failed', personId: pending.personId, status: err instanceof WebexApiError ? err.status : undefined, trackingId }, 'sign-in refused');
-      return resultPage(502, 'Webex refused the sign-in', `Nothing was linked. Send "connect" to the bot to try again.${trackingId ? ` (Webex tracking ID ${trackingId})` : ''}`);
+      // The error table's sentence, without its chat formatting (this is a web page).
+      const reason = describeFailure('sign-in', err).replace(/`/g, '');
+      return resultPage(502, 'Webex refused the sign-in', `${reason} Nothing was linked. Send "connect" to the bot to try again.`);
     }
     if (person.id !== pending.personId) {
       logger.warn({ outcome: 'person-mismatch', personId: pending.personId }, 'sign-in refused');

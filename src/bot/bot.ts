@@ -1,6 +1,7 @@
 import { parseCommand, type Command } from '../commands/parse';
 import { COMMANDS } from '../commands/router';
 import { handleClick } from '../commands/clicks';
+import { describeFailure, isPostFailure } from './errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from './context';
 import { RateLimiter } from './rate-limit';
@@ -68,8 +69,10 @@ export function createBot(services: Services): Bot {
       if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
       outcome = await runCommand(ctx, command, event.messageId);
     } catch (err) {
-      logger.error({ err: String(err), command: command.name, personId: event.personId, roomId: event.roomId }, 'command failed');
-      await ctx.reply({ markdown: 'Something went wrong on my side. Please try again in a moment.' }).catch(() => undefined);
+      logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, personId: event.personId, roomId: event.roomId }, 'command failed');
+      // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
+      const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
+      await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
     } finally {
       services.recordOutcome(command.name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }

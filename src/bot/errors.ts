@@ -1,48 +1,127 @@
 import { WebexApiError } from '../webex/errors';
 
 /**
- * What the person reads when Webex refuses a recording request, one row per Webex answer.
- * Messages are short and human, and carry Webex's tracking ID where one came back.
+ * What the person reads when a Webex call fails: one table, keyed by the operation that failed
+ * and Webex's answer. The operation is always named ("Recording `…`:", "I couldn't post…"), so a
+ * failed post of the bot's own reply is never told as a problem with the recording. Messages
+ * are short and human, and carry Webex's tracking ID where one came back.
  */
-export function describeRecordingError(err: unknown, recordingId: string): string {
-  if (!(err instanceof WebexApiError)) return `Something went wrong on my side while fetching recording \`${recordingId}\`. Please try again later.`;
+export type Operation =
+  /** Reading one recording's details with the person's token. */
+  | 'read-recording'
+  /** Listing the person's recordings. */
+  | 'list-recordings'
+  /** Posting the bot's reply (text, card or file) with the bot's token. */
+  | 'post-reply'
+  /** Downloading a file (notes, action items) with the person's token. */
+  | 'download-file'
+  /** Exchanging the sign-in code and reading who signed in. */
+  | 'sign-in';
+
+/** A row's text; `wait` is "N s" from `Retry-After`, or "a little while". */
+type Reason = string | ((wait: string) => string);
+
+interface Row {
+  /** Names the operation and what it was about, e.g. "Recording `abc`". */
+  lead: (subject: string) => string;
+  /** Said when the failure is not a Webex answer (a bug, a refused URL). */
+  unexpected: string;
+  /** By HTTP status; the shared rows below apply where an operation has none. */
+  byStatus: Partial<Record<number, Reason>>;
+}
+
+const UNREACHABLE = 'Webex is having trouble answering right now. Please try again later.';
+
+const SHARED: Partial<Record<number, Reason>> = {
+  400: 'Webex rejected the request as invalid.',
+  401: 'Your Webex sign-in has expired. Please connect again.',
+  429: (wait) => `Webex is rate-limiting requests. Try again in ${wait}.`,
+};
+
+export const ERROR_TABLE: Readonly<Record<Operation, Row>> = {
+  'read-recording': {
+    lead: (id) => `Recording \`${id}\``,
+    unexpected: 'Something went wrong on my side while fetching it. Please try again later.',
+    byStatus: {
+      403: 'You may not view this recording: only its owner, an admin or a compliance officer can.',
+      404: 'No recording with that ID is visible to your account.',
+      405: 'No recording with that ID is visible to your account.',
+      410: 'This recording is no longer available.',
+      423: (wait) => `The recording is locked for now. Try again in ${wait}.`,
+      428: "Webex could not scan this recording's file for malware, so it must be downloaded from Webex directly.",
+    },
+  },
+  'list-recordings': {
+    lead: (owner) => (owner ? `Listing ${owner}'s recordings` : 'Listing your recordings'),
+    unexpected: 'Something went wrong on my side. Please try again later.',
+    byStatus: {
+      403: 'Your Webex account may not list these recordings.',
+      404: 'Webex has no recordings list for your account.',
+    },
+  },
+  'post-reply': {
+    lead: (what) => `I couldn't post ${what || 'my answer'}`,
+    unexpected: 'Something went wrong on my side. Please try again in a moment.',
+    byStatus: {
+      400: 'Webex refused the message as invalid.',
+      401: "Webex did not accept the bot's own sign-in; the bot's operator needs to check it.",
+      403: "I'm not allowed to post there.",
+      404: "Webex couldn't find the space (I may have been removed from it).",
+      413: 'The file is too large for Webex.',
+      429: (wait) => `Webex is rate-limiting my messages. Try again in ${wait}.`,
+    },
+  },
+  'download-file': {
+    lead: (what) => `I couldn't download ${what || 'the file'}`,
+    unexpected: 'Something went wrong on my side while downloading it. Please try again later.',
+    byStatus: {
+      403: 'Webex refused the download for your account.',
+      404: 'The file is no longer there. Refresh the card for new links.',
+      410: 'The file is no longer there. Refresh the card for new links.',
+      428: "Webex could not scan the file for malware, so it must be downloaded from Webex directly.",
+    },
+  },
+  'sign-in': {
+    lead: () => 'Webex refused the sign-in',
+    unexpected: 'Something went wrong on my side.',
+    byStatus: {
+      400: 'The sign-in code was not accepted (it may have expired or been used already).',
+      401: 'The sign-in code was not accepted (it may have expired or been used already).',
+    },
+  },
+};
+
+/**
+ * The sentence for a failed operation. `subject` is what it was about: the recording ID for
+ * `read-recording`, the owner (markdown-escaped) for `list-recordings` of someone else's,
+ * "the short notes of recording `…`" for `download-file` and `post-reply`.
+ */
+export function describeFailure(operation: Operation, err: unknown, subject = ''): string {
+  const row = ERROR_TABLE[operation];
+  const lead = row.lead(subject);
+  if (!(err instanceof WebexApiError)) return `${lead}: ${row.unexpected}`;
   const wait = err.retryAfter !== undefined ? `${Math.max(1, Math.ceil(err.retryAfter))} s` : 'a little while';
-  let text: string;
-  if (err.kind === 'timeout' || err.kind === 'network') {
-    text = 'Webex is having trouble answering right now. Please try again later.';
-  } else {
-    switch (err.status) {
-      case 400:
-        text = 'Webex rejected the request as invalid.';
-        break;
-      case 401:
-        text = 'Your Webex sign-in has expired. Please connect again.';
-        break;
-      case 403:
-        text = 'You may not view this recording: only its owner, an admin or a compliance officer can.';
-        break;
-      case 404:
-      case 405:
-        text = 'No recording with that ID is visible to your account.';
-        break;
-      case 410:
-        text = 'This recording is no longer available.';
-        break;
-      case 423:
-        text = `The recording is locked for now. Try again in ${wait}.`;
-        break;
-      case 428:
-        text = 'Webex could not scan this recording\'s file for malware, so it must be downloaded from Webex directly.';
-        break;
-      case 429:
-        text = `Webex is rate-limiting requests. Try again in ${wait}.`;
-        break;
-      default:
-        text = err.status >= 500 ? 'Webex is having trouble right now. Please try again later.' : `Webex answered with an error (${err.status}).`;
-    }
+  let reason: Reason;
+  if (err.kind === 'timeout' || err.kind === 'network') reason = UNREACHABLE;
+  else {
+    reason =
+      row.byStatus[err.status] ??
+      SHARED[err.status] ??
+      (err.status >= 500 ? 'Webex is having trouble right now. Please try again later.' : `Webex answered with an error (${err.status}).`);
   }
+  const text = typeof reason === 'function' ? reason(wait) : reason;
   const tracking = err.trackingId ? ` (Webex tracking ID: \`${err.trackingId}\`)` : '';
-  return `Recording \`${recordingId}\`: ${text}${tracking}`;
+  return `${lead}: ${text}${tracking}`;
+}
+
+/** What the person reads when Webex refuses a recording request. */
+export function describeRecordingError(err: unknown, recordingId: string): string {
+  return describeFailure('read-recording', err, recordingId);
+}
+
+/** True when the error is Webex refusing to post one of the bot's messages. */
+export function isPostFailure(err: unknown): err is WebexApiError {
+  return err instanceof WebexApiError && err.method === 'POST' && err.path === '/messages';
 }
 
 /** True when the answer means "this person may not have this recording" (no links for them). */

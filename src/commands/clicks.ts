@@ -1,7 +1,7 @@
 import { parseCardAction, type CardAction } from '../cards';
 import { buildRecordingCard } from '../cards';
 import type { Context } from '../bot/context';
-import { describeRecordingError, isAccessRefusal } from '../bot/errors';
+import { describeFailure, describeRecordingError, isAccessRefusal } from '../bot/errors';
 import type { Services } from '../bot/services';
 import { NotConnectedError } from '../auth/tokens';
 import type { InboundClick } from '../transport/types';
@@ -134,21 +134,44 @@ const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (ser
   }
   audit(services, ctx, action.recordingId, 'notes-sent');
   for (const note of present) {
+    const what = `the ${note.title.toLowerCase()} of recording \`${action.recordingId}\``;
+    let file;
     try {
-      const token = await services.tokens.accessToken(ctx.personId);
-      const file = await downloadWithToken(services.client, token, links[note.key] as string);
-      const extension = file.contentType.includes('json') ? 'json' : file.contentType.includes('html') ? 'html' : 'txt';
+      // The person's token, refreshed once on a 401 like every other call made with it.
+      file = await services.tokens.withToken(ctx.personId, (token) => downloadWithToken(services.client, token, links[note.key] as string));
+    } catch (err) {
+      if (err instanceof NotConnectedError) throw err;
+      await send({ markdown: describeFailure('download-file', err, what) });
+      continue;
+    }
+    const extension = file.contentType.includes('json') ? 'json' : file.contentType.includes('html') ? 'html' : 'txt';
+    try {
       await send({
         markdown: `${note.title} of recording \`${action.recordingId}\``,
         file: { name: file.fileName ?? `${note.file}-${action.recordingId}.${extension}`, contentType: file.contentType, body: file.body },
       });
     } catch (err) {
-      if (err instanceof NotConnectedError) throw err;
-      await send({ markdown: `${note.title}: ${describeRecordingError(err, action.recordingId)}` });
+      await tellPostFailed(services, ctx, send, err, what);
     }
   }
   return 'ok';
 };
+
+/**
+ * A reply could not be posted: say so (naming the post, not the recording) where the reply was
+ * going, or else in the person's 1:1 space; log when neither can be posted.
+ */
+export async function tellPostFailed(services: Services, ctx: Context, send: Context['reply'], err: unknown, what: string): Promise<void> {
+  const text = describeFailure('post-reply', err, what);
+  services.logger.warn({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, personId: ctx.personId, roomId: ctx.roomId }, 'reply could not be posted');
+  try {
+    await send({ markdown: text });
+  } catch {
+    await services.messenger.post({ toPersonId: ctx.personId }, { markdown: text }).catch((again: unknown) => {
+      services.logger.error({ err: String(again), personId: ctx.personId }, 'could not tell the person that a reply failed');
+    });
+  }
+}
 
 const CLICKS: { [K in CardAction['action']]: ClickHandler<Extract<CardAction, { action: K }>> } = {
   sendLinks,

@@ -1,5 +1,5 @@
 import { buildRecordingListCard } from '../cards';
-import { describeRecordingError } from '../bot/errors';
+import { describeFailure } from '../bot/errors';
 import { resolveZone } from '../bot/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { escapeMarkdown } from '../format';
@@ -83,8 +83,7 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
         await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
         return 'refused';
       }
-      const what = filters.owner ? `Listing ${escapeMarkdown(filters.owner)}'s recordings: ` : 'Listing your recordings: ';
-      await ctx.reply({ markdown: describeRecordingError(err, 'list').replace('Recording `list`: ', what) });
+      await ctx.reply({ markdown: describeFailure('list-recordings', err, filters.owner ? escapeMarkdown(filters.owner) : '') });
       return 'webex-error';
     }
     services.logger.info(
