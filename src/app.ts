@@ -5,6 +5,7 @@ import { createSignIn } from './auth/signin';
 import { createTokenProvider } from './auth/tokens';
 import { createBot } from './bot/bot';
 import { createRestMessenger } from './bot/rest-messenger';
+import { resolveZone, type ZoneSource } from './bot/zone';
 import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { escapeMarkdown } from './format';
@@ -25,6 +26,8 @@ export interface RunningBot {
   readonly port: number;
   readonly server: Server;
   readonly logger: Logger;
+  /** The zone the bot shows this person's times in, and why (as `timezone` would say). */
+  timeZoneOf(personId: string): Promise<{ zone: string; source: ZoneSource }>;
   /** Graceful stop: refuse new events, finish in-flight ones, close the database. */
   stop(): Promise<void>;
 }
@@ -33,7 +36,11 @@ export interface RunningBot {
  * Builds and starts the bot from a Config: store, Webex client, sign-in, bot, transport and
  * HTTP server, in that order. Used by `index.ts` and by the sandbox.
  */
-export async function startBot(config: Config, options: { logger?: Logger; now?: () => Date; metrics?: Metrics } = {}): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  /** `host`: the interface the HTTP server binds; default all (the sandbox binds loopback). */
+  options: { logger?: Logger; now?: () => Date; metrics?: Metrics; host?: string } = {},
+): Promise<RunningBot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
@@ -132,7 +139,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     metrics: () => metrics.render(),
   });
 
-  const server = app.listen(config.port);
+  const server = options.host === undefined ? app.listen(config.port) : app.listen(config.port, options.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const identity = await transport.start();
@@ -146,6 +153,7 @@ export async function startBot(config: Config, options: { logger?: Logger; now?:
     port,
     server,
     logger,
+    timeZoneOf: (personId) => resolveZone({ store, client, logger, now, settings: { defaultTimezone: config.defaultTimezone } }, personId, null),
     async stop() {
       if (stopping) return;
       stopping = true;

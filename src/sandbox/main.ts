@@ -10,7 +10,7 @@ import { startBot, type RunningBot } from '../app';
 import { loadConfig, loadPort } from '../config';
 import { decodeWebexId, startEmulator, type Emulator } from './emulator';
 import { BOT, CAST, GROUP_SPACE_TITLE, sandboxRecordings, type CastKey, type CastMember, type RecordingOwner, type SandboxRecording } from './fixtures';
-import { startPageServer, type PageServer, type SpaceFile } from './server';
+import { startPageServer, type PageServer, type PageServerOptions, type SpaceFile } from './server';
 
 export interface SandboxOptions {
   /** Port of the chat page; default `PORT` (3000). 0 picks a free one. */
@@ -95,6 +95,11 @@ function fileOpener(emulator: Emulator, people: SandboxInfo['people']): (as: str
   };
 }
 
+/** The bot's zone for a person of the cast (the header shows it, and follows `timezone`). */
+function zoneReader(bot: RunningBot, people: SandboxInfo['people']): PageServerOptions['zoneOf'] {
+  return async (personId) => (people.some((p) => p.id === personId) ? bot.timeZoneOf(personId) : null);
+}
+
 /**
  * The Webex SDK inside the framework writes its own lines to the console (e.g. that it cannot
  * reach Webex's U2C service catalog, which the emulator does not serve). The sandbox's terminal
@@ -152,9 +157,12 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
       OAUTH_SCOPES: 'spark:recordings_read spark:people_read spark-admin:recordings_read spark-compliance:recordings_read',
       DATABASE_URL: 'sqlite::memory:',
       PORT: String(botPort),
+      // Clicking quickly through the fixtures is the point of the sandbox: no command limit.
+      COMMANDS_PER_MINUTE: '0',
       LOG_LEVEL: options.log === true ? 'info' : 'silent',
     });
-    bot = await startBot(config);
+    // Like the page and the emulator, the bot listens on the loopback interface only.
+    bot = await startBot(config, { host: '127.0.0.1' });
 
     const info: SandboxInfo = {
       bot: { id: botAccount.person.id, displayName: BOT.displayName, email: BOT.email },
@@ -170,7 +178,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
       })),
       emulatorUrl: emulator.url,
     };
-    page = await startPageServer({ port: pagePort, emulatorUrl: emulator.url, describe: () => info, openFile: fileOpener(emulator, people) });
+    page = await startPageServer({ port: pagePort, emulatorUrl: emulator.url, describe: () => info, openFile: fileOpener(emulator, people), zoneOf: zoneReader(bot, people) });
 
     const running = { bot, page };
     let closing: Promise<void> | undefined;

@@ -27,6 +27,8 @@ export interface PageServerOptions {
    * need a token); `null` when it is not a file of the emulator or the person may not see it.
    */
   openFile(as: string, url: string): Promise<SpaceFile | null>;
+  /** The zone the bot shows a person's times in (`/api/zone?person=`), for the chat header. */
+  zoneOf(personId: string): Promise<{ zone: string; source: string } | null>;
 }
 
 export interface SpaceFile {
@@ -79,6 +81,11 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
 
   app.get('/api/sandbox', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store').json(options.describe());
+  });
+  app.get('/api/zone', async (req: Request, res: Response) => {
+    const zone = await options.zoneOf(String(req.query.person ?? '')).catch(() => null);
+    if (zone) res.set('Cache-Control', 'no-store').json(zone);
+    else res.status(404).json({ message: 'No such person in the sandbox.' });
   });
   const fileOf = async (req: Request, res: Response): Promise<SpaceFile | null> => {
     const file = await options.openFile(String(req.query.as ?? ''), String(req.query.url ?? '')).catch(() => null);

@@ -70,12 +70,14 @@ test('the page lists the cast, both spaces and the fixture recordings', async ()
   const ids = await page.getByTestId('fixture').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-recording-id')));
   expect(ids).toContain(MAIN_RECORDING_ID);
   expect(ids.length).toBeGreaterThanOrEqual(40);
+  // Clicking a fixture asks the bot for it: the owner is not signed in yet, so the sign-in card comes.
   await page.locator(`[data-testid=fixture][data-recording-id="${MAIN_RECORDING_ID}"]`).click();
-  await expect(page.getByTestId('input').inputValue()).resolves.toBe(`recording ${MAIN_RECORDING_ID}`);
+  await page.getByTestId('messages').getByText(`recording ${MAIN_RECORDING_ID}`).waitFor();
+  await botMessage(page, 'Sign in with Webex').waitFor();
 });
 
 test('the owner signs in through the consent page and gets the card with local time and size', async () => {
-  await say(page, `recording ${MAIN_RECORDING_ID}`);
+  // The request sent by the fixture click above is answered once she has signed in.
   const connectCard = botMessage(page, 'Sign in with Webex');
   await signInThroughConsentPage(context, cardButton(connectCard, 'Sign in with Webex'), OWNER_EMAIL);
 

@@ -30,6 +30,8 @@ function items(data) {
 
 export const api = {
   sandbox: () => request('GET', '/api/sandbox'),
+  /** The zone the bot shows this person's times in: `{ zone, source }`. */
+  zone: (personId) => request('GET', `/api/zone?person=${encodeURIComponent(personId)}`),
   messages: async (roomId) => items(await request('GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`)),
   calls: async (since) => items(await request('GET', `/api/calls?since=${since}`)),
   say: (as, roomId, text, mentionBot) => request('POST', '/api/say', { as, roomId, text, mentionBot }),

@@ -54,7 +54,7 @@ function renderPeople() {
       const count = unread.get(p.directRoomId) || 0;
       return el(
         'button',
-        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(p.key === state.as), 'data-testid': `as-${p.key}`, onclick: () => switchTo({ as: p.key }) },
+        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(p.key === state.as), tabindex: p.key === state.as ? '0' : '-1', 'data-key': p.key, 'data-testid': `as-${p.key}`, onclick: () => switchTo({ as: p.key }) },
         avatar(p),
         el('div', { class: 'pick-main' }, el('div', { class: 'pick-name' }, p.displayName, el('span', { class: `role ${p.role}`, text: p.role === 'user' ? p.key : p.role })), el('div', { class: 'pick-sub', text: p.access, title: p.access })),
         count && p.key !== state.as ? el('span', { class: 'badge', title: 'new messages in their 1:1 space', text: String(count) }) : null,
@@ -74,13 +74,46 @@ function renderSpaces() {
       const count = s.key === state.in ? 0 : unread.get(s.room) || 0;
       return el(
         'button',
-        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(s.key === state.in), 'data-testid': `in-${s.key}`, onclick: () => switchTo({ in: s.key }) },
+        { type: 'button', class: 'pick', role: 'radio', 'aria-checked': String(s.key === state.in), tabindex: s.key === state.in ? '0' : '-1', 'data-key': s.key, 'data-testid': `in-${s.key}`, onclick: () => switchTo({ in: s.key }) },
         s.icon,
         el('div', { class: 'pick-main' }, el('div', { class: 'pick-name', text: s.title }), el('div', { class: 'pick-sub', text: s.sub })),
         count ? el('span', { class: 'badge', 'data-testid': `unread-${s.key}`, text: String(count) }) : null,
       );
     }),
   );
+}
+
+/**
+ * Arrow keys move the choice within a radio group (and Home/End to its ends), as in any radio
+ * group; only the chosen button is in the Tab order, so Tab goes on to the next group.
+ */
+function arrowKeys(container, field) {
+  container.addEventListener('keydown', (e) => {
+    const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key];
+    const radios = [...container.querySelectorAll('[role=radio]')];
+    const at = radios.indexOf(document.activeElement);
+    if (at < 0 || (step === undefined && e.key !== 'Home' && e.key !== 'End')) return;
+    e.preventDefault();
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? radios.length - 1 : (at + step + radios.length) % radios.length;
+    const key = radios[next].dataset.key;
+    switchTo({ [field]: key }, { focus: false });
+    container.querySelector(`[data-key="${key}"]`)?.focus();
+  });
+}
+
+/** The zone the header shows: the bot's own setting or the Webex profile's zone it read. */
+const zones = new Map();
+function zoneShown(person) {
+  const known = zones.get(person.id);
+  return known && (known.source === 'override' || known.source === 'profile') ? known.zone : person.timezone;
+}
+
+async function refreshZone() {
+  const person = me();
+  const zone = await api.zone(person.id).catch(() => null);
+  if (!zone) return;
+  zones.set(person.id, zone);
+  if (me().id === person.id) renderHeader();
 }
 
 function renderHeader() {
@@ -91,13 +124,13 @@ function renderHeader() {
   $('chat-sub').textContent = group
     ? `${info.people.map((p) => p.displayName.split(' ')[0]).join(', ')} and ${info.bot.displayName}`
     : `Bot · ${info.bot.email} · your 1:1 space`;
-  $('chat-as').replaceChildren('You are', avatar(person, 'sm'), el('strong', { text: person.displayName }), el('span', { text: `· ${person.timezone}` }));
+  $('chat-as').replaceChildren('You are', avatar(person, 'sm'), el('strong', { text: person.displayName }), el('span', { 'data-testid': 'chat-zone', title: 'the time zone the bot shows your times in', text: `· ${zoneShown(person)}` }));
   $('mention-chip').hidden = !group;
   $('mention-chip').textContent = `@${info.bot.displayName}`;
   $('input').placeholder = group ? `Write to ${info.group.title}` : `Message ${info.bot.displayName}`;
   $('composer-note').textContent = group
     ? `In a group space Webex only gives the bot messages that @mention it, so yours start with @${info.bot.displayName}.`
-    : 'Enter sends · Shift+Enter adds a line · try a recording from the list on the left';
+    : 'Enter sends · Shift+Enter adds a line · or click a recording in the Recordings list';
 }
 
 function emptyState() {
@@ -107,7 +140,7 @@ function emptyState() {
     { class: 'empty' },
     avatar({ ...info.bot, isBot: true }, 'lg'),
     el('h3', { text: group ? `${info.group.title}: nothing yet` : `Say hi to ${info.bot.displayName}` }),
-    el('p', {}, 'Ask for a recording with ', el('code', { text: 'recording <id>' }), ' (pick one on the left), or type ', el('code', { text: 'help' }), '.'),
+    el('p', {}, 'Ask for a recording with ', el('code', { text: 'recording <id>' }), ' (or click one in the Recordings list), or type ', el('code', { text: 'help' }), '.'),
     el('p', { text: group ? 'Cards in a group space carry no download links: people ask for them by direct message.' : 'The first time, the bot asks you to sign in with Webex: the emulator\u2019s consent page opens in a new tab.' }),
   );
 }
@@ -122,7 +155,7 @@ async function loadMessages() {
   conversation.show(`${state.as}:${room}`, messages, emptyState());
 }
 
-function switchTo(change) {
+function switchTo(change, { focus = true } = {}) {
   Object.assign(state, change);
   writeHash();
   unread.delete(roomId());
@@ -130,7 +163,8 @@ function switchTo(change) {
   renderSpaces();
   renderHeader();
   loadMessages().catch((err) => toast(err.message, 'error'));
-  $('input').focus();
+  refreshZone();
+  if (focus) $('input').focus();
 }
 
 async function send(text) {
@@ -139,7 +173,8 @@ async function send(text) {
   $('send').disabled = true;
   try {
     await api.say(me().id, roomId(), trimmed, state.in === 'group');
-    $('input').value = '';
+    // A fixture sent by a click leaves whatever is being typed alone.
+    if ($('input').value.trim() === trimmed) $('input').value = '';
     autosize();
   } catch (err) {
     toast(err.message, 'error');
@@ -188,6 +223,8 @@ function refetchSoon() {
 }
 
 function onMessage(message) {
+  // A `timezone` answer (by DM, also when asked in the group) may change the header's zone.
+  if (message.personId === info.bot.id && (message.roomId === me().directRoomId || message.roomId === roomId())) refreshZone();
   if (message.roomId === roomId()) {
     if (!messages.some((m) => m.id === message.id)) {
       messages = [...messages, message];
@@ -262,14 +299,18 @@ async function boot() {
     onlyRecordings: $('only-recordings'),
     clear: $('clear-calls'),
   });
-  renderFixtures($('fixtures'), info.recordings, info.people, (recording) => {
-    const input = $('input');
-    input.value = `recording ${recording.id}`;
-    autosize();
-    input.focus();
+  // Clicking a fixture asks the bot for it, as the person and in the space picked.
+  renderFixtures($('fixtures'), info.recordings, info.people, (recording) => send(`recording ${recording.id}`));
+  arrowKeys($('people'), 'as');
+  arrowKeys($('spaces'), 'in');
+  $('skip-link').addEventListener('click', (e) => {
+    // The URL hash holds who and where: focus the composer without navigating.
+    e.preventDefault();
+    $('input').focus();
   });
   setUpComposer();
-  switchTo({});
+  // The page opens at its top (the skip link first in the Tab order), not in the composer.
+  switchTo({}, { focus: false });
   for (const call of await api.calls(0)) inspector.add(call, false);
   connectEvents();
   document.body.dataset.ready = 'true';

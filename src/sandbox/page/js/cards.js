@@ -25,10 +25,10 @@ function colors(base) {
     default: { default: base.text, subtle: base.subtle },
     dark: { default: '#1f2328', subtle: '#5f6670' },
     light: { default: '#ffffff', subtle: '#eef0f2' },
-    accent: { default: '#0a6ed1', subtle: '#3c8fe0' },
-    good: { default: '#1a7f37', subtle: '#2f9e4f' },
-    warning: { default: '#b35900', subtle: '#c8771f' },
-    attention: { default: '#c62828', subtle: '#d9534f' },
+    accent: { default: '#0a6ed1', subtle: '#0b63bd' },
+    good: { default: '#1a7f37', subtle: '#1f7a3a' },
+    warning: { default: '#a15000', subtle: '#a15000' },
+    attention: { default: '#c62828', subtle: '#b3261e' },
   };
 }
 

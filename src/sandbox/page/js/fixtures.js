@@ -19,7 +19,7 @@ export function renderFixtures(root, recordings, people, onPick) {
         details.append(
           el(
             'button',
-            { type: 'button', class: 'fx', title: `Insert "recording ${r.id}"`, 'data-testid': 'fixture', 'data-recording-id': r.id, onclick: () => onPick(r) },
+            { type: 'button', class: 'fx', title: `Send "recording ${r.id}"`, 'data-testid': 'fixture', 'data-recording-id': r.id, onclick: () => onPick(r) },
             el('div', { class: 'fx-label' }, code ? el('span', { class: `fx-code e${code[1][0]}`, text: code[1] }) : null, el('span', { text: code ? r.label.slice(4) : r.label })),
             el('div', { class: 'fx-id', text: r.id }),
             group.key === 'history' ? null : el('div', { class: 'fx-desc', text: r.description }),

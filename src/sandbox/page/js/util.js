@@ -21,7 +21,8 @@ export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-const COLORS = { owner: '#0e8a7e', admin: '#5b4dd6', compliance: '#c0700c', colleague: '#c2185b' };
+// White initials on these stay above 4.5:1 contrast.
+const COLORS = { owner: '#0b7167', admin: '#5b4dd6', compliance: '#9a5a09', colleague: '#c2185b' };
 
 export function initials(name) {
   return String(name || '?')
