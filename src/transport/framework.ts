@@ -5,7 +5,15 @@ import type { WebexClient } from '../webex/client';
 import { mentionNames, stripLeadingMention } from './mention';
 import { createSdkReads, installSdkReads, type ReadKey } from './sdk-reads';
 import type { BotIdentity, InboundEvent, InboundHandler, Transport } from './types';
+import { rememberSpaces, type FrameworkSpaces, type SpaceMemory } from './spaces';
 import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
+
+/**
+ * The spaces the framework keeps in memory (see spaces.ts): at most this many, and none idle for
+ * an hour. A forgotten space costs one or two reads when it speaks again.
+ */
+const SPACE_LIMITS = { maxSpaces: 50_000, idleMs: 3_600_000 };
+const SPACE_EVICTION_INTERVAL_MS = 60_000;
 
 /**
  * The one module that loads webex-node-bot-framework. It turns the framework's events into
@@ -19,7 +27,8 @@ import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
  * - The bot's own messages come back as events; the framework would fetch each one from Webex
  *   only to drop it. They are dropped here, before any call.
  * - Spaces are discovered on first use (`maxStartupSpaces: 0`), so start-up costs the same with
- *   ten spaces or ten thousand. The framework drops an event that arrives while the first event
+ *   ten spaces or ten thousand; the framework finds them by a map, and forgets idle ones
+ *   (spaces.ts), so an event costs the same with ten spaces seen or twenty thousand. The framework drops an event that arrives while the first event
  *   of the same space is still discovering it, so events of an unknown space are serialised.
  * - Every read the framework makes goes through our WebexClient (see sdk-reads.ts). The
  *   framework swallows a failed read; we note it against the event being dispatched, so that
@@ -30,6 +39,8 @@ export function createFrameworkTransport(options: {
   client: WebexClient;
   logger: Logger;
   onEvent: InboundHandler;
+  /** Milliseconds since the epoch; tells how long a space has been idle. */
+  now?: () => number;
 }): Transport {
   const { config, client, logger, onEvent } = options;
   const mode = config.webhookUrl ? 'webhook' : 'websocket';
@@ -37,6 +48,9 @@ export function createFrameworkTransport(options: {
   let handleWebhook: ((req: { body: unknown; headers: Record<string, string> }) => PromiseLike<unknown>) | null = null;
   let botNames: string[] = [];
   const discovering = new Map<string, Promise<void>>();
+  const now = options.now ?? Date.now;
+  let spaces: SpaceMemory | null = null;
+  let evictTimer: NodeJS.Timeout | undefined;
 
   function loadFramework(): { Framework: typeof FrameworkType; webhook: typeof import('webex-node-bot-framework/webhook') } {
     // The bundled SDK reads its API base from the environment when first loaded.
@@ -146,7 +160,7 @@ export function createFrameworkTransport(options: {
   }
 
   function roomIsKnown(roomId: string): boolean {
-    return framework?.bots?.some((b) => b.room?.id === roomId) ?? false;
+    return spaces?.has(roomId) ?? false;
   }
 
   return {
@@ -161,6 +175,10 @@ export function createFrameworkTransport(options: {
         maxStartupSpaces: 0,
         messageFormat: 'markdown',
       });
+      const remembered = rememberSpaces(fw as unknown as FrameworkSpaces, SPACE_LIMITS);
+      spaces = remembered;
+      evictTimer = setInterval(() => remembered.evictIdle(now()), SPACE_EVICTION_INTERVAL_MS);
+      evictTimer.unref();
       if (config.webhookUrl && config.webhookSecret) {
         const registered = await ensureWebhooks(client, config.botToken, {
           targetUrl: config.webhookUrl,
@@ -191,6 +209,7 @@ export function createFrameworkTransport(options: {
       const data = (envelope as { data?: Record<string, unknown> } | null)?.data ?? {};
       const eventId = typeof data.id === 'string' ? data.id : '';
       const roomId = data.roomId;
+      if (typeof roomId === 'string') spaces?.touch(roomId, now());
       const keys = new Set([data.id, data.personId, data.roomId].filter((k): k is string => typeof k === 'string' && k !== ''));
       // The framework's part: read the event from Webex and emit it (or ignore it).
       const read = async (): Promise<Dispatching> => {
@@ -230,6 +249,7 @@ export function createFrameworkTransport(options: {
     async stop(): Promise<void> {
       const fw = framework;
       framework = null;
+      clearInterval(evictTimer);
       handleWebhook = null;
       if (fw) await fw.stop();
     },
