@@ -38,7 +38,7 @@ import {
   hasDownloads,
   nobodyGetsLinks,
   noLinksReason,
-  PRIVATE_LINKS_NOTE,
+  privateLinksNote,
   PURGED_NOTE,
   type Audience,
   type RecordingView,
@@ -103,7 +103,7 @@ function factElements(view: RecordingView, callWith: string | undefined): CardEl
 
 function linkElements(view: RecordingView, privateLinks: boolean): CardElement[] {
   if (view.linksState === 'purged') return [noteLine(PURGED_NOTE, 'Medium')];
-  if (privateLinks && !nobodyGetsLinks(view)) return [noteLine(PRIVATE_LINKS_NOTE, 'Medium')];
+  if (privateLinks && !nobodyGetsLinks(view)) return [noteLine(privateLinksNote(view), 'Medium')];
   if (view.linksState === 'absent') return [noteLine(noLinksReason(view), 'Medium')];
   const lines: CardElement[] = [];
   if (!hasDownloads(view)) lines.push(noteLine(EMPTY_LINKS_NOTE, 'Medium'));

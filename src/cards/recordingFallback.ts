@@ -10,7 +10,7 @@ import {
   hasDownloads,
   nobodyGetsLinks,
   noLinksReason,
-  PRIVATE_LINKS_NOTE,
+  privateLinksNote,
   PURGED_NOTE,
   type RecordingView,
 } from './recordingView';
@@ -33,7 +33,7 @@ export function recordingFallback(view: RecordingView, privateLinks: boolean, ca
 
 function linkLines(view: RecordingView, privateLinks: boolean): string[] {
   if (view.linksState === 'purged') return [`- ${PURGED_NOTE}`];
-  if (privateLinks && !nobodyGetsLinks(view)) return [`- ${PRIVATE_LINKS_NOTE}`];
+  if (privateLinks && !nobodyGetsLinks(view)) return [`- ${privateLinksNote(view)}`];
   if (view.linksState === 'absent') return [`- ${noLinksReason(view)}`];
   const lines: string[] = [];
   const downloads = [

@@ -173,6 +173,14 @@ export const NO_LINKS_ADMIN_ACCESS =
   'No download links: Webex gives none to admin access. The owner or a compliance officer can get them.';
 export const EMPTY_LINKS_NOTE = 'Webex returned no download links for this recording.';
 export const PURGED_NOTE = 'This recording was purged from the recycle bin: there is nothing left to download.';
+/** The private group note when the requester sees the recording with admin access (and so gets no links). */
+export const PRIVATE_LINKS_NOTE_ADMIN_ACCESS =
+  'Download links are not shown in this space, and Webex gives none to admin access. "Send me the download links" ' +
+  'sends them by direct message to whoever clicks, if their own Webex access includes them (the owner, a compliance officer).';
+/** The note of a private group card. */
+export function privateLinksNote(view: RecordingView): string {
+  return view.noLinksCause === 'admin-access' ? PRIVATE_LINKS_NOTE_ADMIN_ACCESS : PRIVATE_LINKS_NOTE;
+}
 export const PRIVATE_LINKS_NOTE =
   'Download links are not shown in this space. "Send me the download links" sends them to you ' +
   'by direct message, fetched with your own Webex access.';

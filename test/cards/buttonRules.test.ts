@@ -45,6 +45,14 @@ describe('recording card buttons', () => {
     expect(titles(build('no-links', 'group-private', 'admin-access'))).toContain('Send me the download links');
   });
 
+  it('tells an admin asking in a group that admin access gets no links, while others may', () => {
+    const built = build('no-links', 'group-private', 'admin-access');
+    const text = [...allStrings(built.card), built.fallback].join('\n');
+    expect(text).toContain('Webex gives none to admin access');
+    expect(text).toContain('if their own Webex access includes them');
+    expect(allStrings(build('all-links', 'group-private').card).join('\n')).not.toContain('admin access');
+  });
+
   it('offers no "Send me the download links" when Prevent Downloading is known to be on', () => {
     const built = build('no-links', 'group-private', 'prevent-downloading');
     expect(titles(built)).not.toContain('Send me the download links');

@@ -193,6 +193,14 @@ describe('personal answers, wording and buttons (e2e)', () => {
       expect(allTextOf(groupCard)).toContain('Prevent Downloading is on for this recording.');
     });
 
+    it('an admin asking in a group is told admin access gets no links; the button stays for others', async () => {
+      const group = nextBotMessage(world, world.group, (m) => Boolean(m.attachments?.length));
+      world.emulator.say({ as: adam.id, roomId: world.group, text: 'recording board-prep-1', mentionBot: true });
+      const card = await group;
+      expect(allTextOf(card)).toContain('Webex gives none to admin access');
+      expect(titles(card)).toEqual(['Send me the download links', 'More details']);
+    });
+
     it('a group card with links kept private offers "Send me the download links" and no "Refresh links"', async () => {
       const group = nextBotMessage(world, world.group, (m) => Boolean(m.attachments?.length));
       world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'recording board-prep-1', mentionBot: true });
