@@ -15,6 +15,9 @@ import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
 import { createFrameworkTransport } from './transport/framework';
 import type { BotIdentity } from './transport/types';
+import type { Services } from './bot/services';
+import { recordingWebhookSecret } from './notifications/registration';
+import { createNotifications, type Notifications } from './notifications/service';
 import { PersonNameCache } from './webex/call-party';
 import { WebexClient } from './webex/client';
 
@@ -63,7 +66,10 @@ export async function startBot(
     scopes: config.oauthScopes,
     logger,
     now,
+    // A refused refresh: the person's recording webhook goes with their last token first.
+    beforeForget: (personId, lastToken) => notifications?.refreshRefused(personId, lastToken) ?? Promise.resolve(),
   });
+  let notifications: Notifications | undefined;
 
   let bot: ReturnType<typeof createBot> | null = null;
   let botName: string | undefined;
@@ -83,7 +89,7 @@ export async function startBot(
       for (const request of pending) await bot?.replay({ ...request, personEmail: email });
     },
   });
-  bot = createBot({
+  const services: Services = {
     store,
     client,
     tokens,
@@ -101,7 +107,15 @@ export async function startBot(
     botName: () => botName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
     personNames: new PersonNameCache(),
-  });
+  };
+  const recordingSecret = config.webhookSecret ? recordingWebhookSecret(config.webhookSecret) : null;
+  const theNotifications = createNotifications(
+    services,
+    { webhookUrl: config.recordingWebhookUrl, webhookSecret: recordingSecret, pollIntervalMs: config.recordingPollIntervalMs },
+    () => now().getTime(),
+  );
+  notifications = theNotifications;
+  bot = createBot({ ...services, notifications: theNotifications });
   const theBot = bot;
 
   const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event) });
@@ -135,6 +149,9 @@ export async function startBot(
       dispatching.add(reading);
       void reading.finally(() => dispatching.delete(reading));
     },
+    ...(theNotifications.mode === 'webhook' && recordingSecret
+      ? { recordingWebhook: { secret: recordingSecret, onEvent: (envelope: object) => theNotifications.accept(envelope) } }
+      : {}),
     oauthCallback: (query) => signIn.callback(query),
     metrics: () => metrics.render(),
   });
@@ -146,6 +163,7 @@ export async function startBot(
   botName = identity.displayName;
   started = true;
   markStarted();
+  theNotifications.start();
   logger.info({ mode: transport.mode, port, bot: identity.email }, 'bot started');
 
   return {
@@ -163,6 +181,7 @@ export async function startBot(
       const read = await settleWithin([...dispatching], DRAIN_TIMEOUT_MS);
       const finished = read && (await theBot.drain(Math.max(0, deadline - Date.now())));
       if (!finished) logger.warn({ inFlight: theBot.inFlight(), beingRead: dispatching.size }, 'stopped with commands still in flight');
+      await theNotifications.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'notifications stop failed'));
       await transport.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'transport stop failed'));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();

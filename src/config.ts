@@ -32,6 +32,10 @@ export interface Config {
   readonly oauthRedirectUri: string;
   /** Webhook target in webhook mode. */
   readonly webhookUrl: string | null;
+  /** Target of the people's new-recording webhooks in webhook mode; null means polling. */
+  readonly recordingWebhookUrl: string | null;
+  /** Polling mode: how often each opted-in person's recordings are read. */
+  readonly recordingPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +100,9 @@ const schema = z.object({
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+  RECORDING_POLL_MINUTES: optionalText
+    .transform((v) => (v === undefined ? 5 : Number(v)))
+    .refine((n) => Number.isFinite(n) && n >= 0.1 && n <= 1440, 'RECORDING_POLL_MINUTES must be a number of minutes between 0.1 and 1440'),
   NODE_ENV: optionalText,
 });
 
@@ -148,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     oauthRedirectUri: `${callbackBase}/oauth/callback`,
     webhookUrl: publicUrl ? `${publicUrl}/webhooks/webex` : null,
+    recordingWebhookUrl: publicUrl ? `${publicUrl}/webhooks/recordings` : null,
+    recordingPollIntervalMs: Math.round(v.RECORDING_POLL_MINUTES * 60_000),
   });
 }
 

@@ -19,9 +19,17 @@ export interface ServerDeps {
   oauthCallback(query: Record<string, string | undefined>): Promise<{ status: number; html: string }>;
   oauthStart?(query: Record<string, string | undefined>): Promise<{ status: number; html?: string; redirect?: string }>;
   metrics?(): Promise<{ contentType: string; body: string }>;
+  /**
+   * New-recording webhooks (`POST /webhooks/recordings`), registered with each person's token
+   * and signed with their own secret; absent when the bot does not run in webhook mode.
+   */
+  recordingWebhook?: { secret: string; onEvent(envelope: object): Promise<void> };
 }
 
 const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** Where the people's new-recording webhooks point (under PUBLIC_URL). */
+export const RECORDING_WEBHOOK_ROUTE = '/webhooks/recordings';
 
 /**
  * Sent with every response: the bot's pages are static text with inline styles, never framed,
@@ -50,36 +58,45 @@ export function createServer(deps: ServerDeps): Express {
     next();
   });
 
-  app.post('/webhooks/webex', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
-    if (!deps.acceptingEvents()) {
-      res.status(503).set('Retry-After', '5').send('stopping');
-      return;
-    }
-    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (deps.webhookSecret === null || !isValidSignature(deps.webhookSecret, raw, req.headers['x-spark-signature'])) {
-      deps.logger.warn({ route: '/webhooks/webex', signature: req.headers['x-spark-signature'] ? 'wrong' : 'missing' }, 'webhook refused: bad signature');
-      res.status(401).send('invalid signature');
-      return;
-    }
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(raw.toString('utf8'));
-    } catch {
-      res.status(400).send('invalid JSON');
-      return;
-    }
-    if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
-      res.status(400).send('expected a JSON object');
-      return;
-    }
-    try {
-      await deps.onWebhook(envelope);
-      res.status(200).send('OK');
-    } catch (err) {
-      deps.logger.error({ err: String(err) }, 'webhook could not be accepted');
-      res.status(500).send('error');
-    }
-  });
+  /** A POST of a Webex webhook: signature checked over the raw body, then a JSON object. */
+  const signedWebhookRoute = (path: string, secret: () => string | null, accept: (envelope: object) => Promise<void>) => {
+    app.post(path, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+      if (!deps.acceptingEvents()) {
+        res.status(503).set('Retry-After', '5').send('stopping');
+        return;
+      }
+      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const key = secret();
+      if (key === null || !isValidSignature(key, raw, req.headers['x-spark-signature'])) {
+        deps.logger.warn({ route: path, signature: req.headers['x-spark-signature'] ? 'wrong' : 'missing' }, 'webhook refused: bad signature');
+        res.status(401).send('invalid signature');
+        return;
+      }
+      let envelope: unknown;
+      try {
+        envelope = JSON.parse(raw.toString('utf8'));
+      } catch {
+        res.status(400).send('invalid JSON');
+        return;
+      }
+      if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
+        res.status(400).send('expected a JSON object');
+        return;
+      }
+      try {
+        await accept(envelope);
+        res.status(200).send('OK');
+      } catch (err) {
+        deps.logger.error({ err: String(err) }, 'webhook could not be accepted');
+        res.status(500).send('error');
+      }
+    });
+  };
+  signedWebhookRoute('/webhooks/webex', () => deps.webhookSecret, (envelope) => deps.onWebhook(envelope));
+  if (deps.recordingWebhook) {
+    const recordings = deps.recordingWebhook;
+    signedWebhookRoute(RECORDING_WEBHOOK_ROUTE, () => recordings.secret, (envelope) => recordings.onEvent(envelope));
+  }
 
   app.get('/oauth/callback', async (req: Request, res: Response) => {
     const result = await deps.oauthCallback(queryOf(req));

@@ -49,6 +49,8 @@ export function createTokenProvider(deps: {
   scopes: readonly string[];
   logger: Logger;
   now: () => Date;
+  /** Called when Webex refuses the refresh, before the tokens are forgotten, with the last access token. */
+  beforeForget?: (personId: string, lastAccessToken: string) => Promise<void>;
 }): TokenProvider {
   const { store, client, logger, now } = deps;
 
@@ -73,6 +75,7 @@ export function createTokenProvider(deps: {
       } catch (err) {
         if (err instanceof WebexApiError && err.status >= 400 && err.status < 500) {
           logger.warn({ personId, status: err.status, trackingId: err.trackingId }, 'refresh refused; forgetting the tokens');
+          await deps.beforeForget?.(personId, current.accessToken).catch((hookErr: unknown) => logger.warn({ personId, err: String(hookErr) }, 'clean-up before forgetting the tokens failed'));
           await store.deleteAccount(personId);
           throw new NotConnectedError(personId, 'refresh-refused');
         }
@@ -102,6 +105,7 @@ export function createTokenProvider(deps: {
           return await call(fresh);
         } catch (again) {
           if (again instanceof WebexApiError && again.status === 401) {
+            await deps.beforeForget?.(personId, fresh).catch((hookErr: unknown) => logger.warn({ personId, err: String(hookErr) }, 'clean-up before forgetting the tokens failed'));
             await store.deleteAccount(personId);
             throw new NotConnectedError(personId, 'refresh-refused');
           }

@@ -1,6 +1,7 @@
 import type { SignIn } from '../auth/signin';
 import type { TokenProvider } from '../auth/tokens';
 import type { Logger } from '../log';
+import type { Notifications } from '../notifications/service';
 import type { Store } from '../store/types';
 import type { PersonNameCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';
@@ -27,6 +28,8 @@ export interface Services {
   readonly botName: () => string | undefined;
   /** When and with which timers a slow answer gets its progress note; default 1.5 s, real timers. */
   readonly progress?: { readonly afterMs: number; readonly timers: ProgressTimers };
+  /** New-recording notifications (`notify`); absent when not wired (e.g. in unit tests). */
+  readonly notifications?: Notifications;
   /** Display names of the people recordings' calls were with; one cache per bot when absent. */
   readonly personNames?: PersonNameCache;
   /** Counts one handled command or click by outcome (metrics). */

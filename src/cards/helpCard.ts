@@ -14,6 +14,8 @@ export const COMMANDS: CommandHelp[] = [
   { usage: ['recordings [N]', 'recordings [N] 30d'], does: 'Your N most recent recordings (10 unless you say, at most 50) of the last 7 days, or of the days you say, with a Details button.' },
   { usage: ['recordings deleted', 'recordings topic:<words>'], does: 'Your recordings in the recycle bin, or those whose topic has these words; works with N and Nd too.' },
   { usage: ['recordings owner:<email> [N] [Nd]'], does: 'Admins and compliance officers: that person\'s recordings from the whole organisation, at most 30 days back.' },
+  { usage: ['notify on', 'notify off', 'notify'], does: 'Get each new recording of yours by direct message as soon as Webex has it; stop; or see what is on.' },
+  { usage: ['notify here', 'notify off here'], does: 'In a group space: announce your new recordings there too, without links (they go by direct message to whoever asks); or stop.' },
   { usage: ['connect'], does: 'Sign in with Webex, so that I can fetch recordings with your own access.' },
   { usage: ['disconnect'], does: 'Forget your Webex sign-in.' },
   { usage: ['timezone', 'timezone <IANA name>', 'timezone auto'], does: 'Show your time zone, set it (e.g. "timezone Europe/Paris"), or go back to your Webex profile\'s zone.' },

@@ -8,6 +8,7 @@ import type { Handler } from './handler';
 
 /** The group-space note when a command needs a sign-in first. */
 export const SIGN_IN_FIRST_NOTE = "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message.";
+import { describeNotifications } from './notify-state';
 
 /**
  * Sends the connect card. In a group space the card (whose link is bound to the person) goes by
@@ -34,6 +35,8 @@ export const connect: Handler<{ name: 'connect' }> = async (services, ctx) => {
 
 export const disconnect: Handler<{ name: 'disconnect' }> = async (services, ctx) => {
   const account = await services.store.getAccount(ctx.personId);
+  // The recording webhook is deleted with the person's token, before the tokens are forgotten.
+  await services.notifications?.forget(ctx.personId);
   await services.store.deletePerson(ctx.personId);
   await ctx.reply({
     markdown: account
@@ -82,7 +85,12 @@ export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
   const recordingScopes = account.tokens.scopes.filter((s) => s.includes('recordings'));
   const scopeText = recordingScopes.length ? recordingScopes.map((s) => `\`${s}\``).join(', ') : 'none (ask your Webex admin)';
   await replyPrivately(ctx, {
-    markdown: [`Linked Webex account: ${escapeMarkdown(account.email)}`, `Recording scopes: ${scopeText}`, zoneLine].join('\n\n'),
+    markdown: [
+      `Linked Webex account: ${escapeMarkdown(account.email)}`,
+      `Recording scopes: ${scopeText}`,
+      zoneLine,
+      describeNotifications(await services.store.getSubscription(ctx.personId), ctx),
+    ].join('\n\n'),
   });
   return 'ok';
 };

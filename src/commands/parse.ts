@@ -14,8 +14,22 @@ export type Command =
   | { name: 'disconnect' }
   | { name: 'timezone'; argument: string | null }
   | { name: 'whoami' }
+  | { name: 'notify'; action: NotifyAction | null; problem?: string }
   | { name: 'help' }
   | { name: 'unknown'; text: string };
+
+/** `notify` (state), `notify on`, `notify off`, `notify here`, `notify off here`. */
+export type NotifyAction = 'on' | 'off' | 'here' | 'off-here';
+
+function parseNotifyArgs(args: string[]): Command {
+  const words = args.map((a) => a.toLowerCase()).join(' ');
+  const actions: Record<string, NotifyAction | null> = { '': null, on: 'on', off: 'off', here: 'here', 'on here': 'here', 'off here': 'off-here', 'here off': 'off-here' };
+  const action = actions[words];
+  if (action === undefined) {
+    return { name: 'notify', action: null, problem: 'Try `notify on`, `notify off`, `notify here` (in a group space), `notify off here`, or `notify` to see what is on.' };
+  }
+  return { name: 'notify', action };
+}
 
 /** What `recordings` narrows the list to, besides N and Nd. */
 export interface ListFilters {
@@ -157,6 +171,9 @@ export function parseCommand(input: string): Command {
     case 'whoami':
     case 'status':
       return { name: 'whoami' };
+    case 'notify':
+    case 'notifications':
+      return parseNotifyArgs(args);
     case 'help':
     case '?':
       return { name: 'help' };

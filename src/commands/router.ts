@@ -3,6 +3,7 @@ import { help, unknown } from './help';
 import { recording } from './recording';
 import { recordings } from './list';
 import type { Handler } from './handler';
+import { notify } from './notify';
 import type { Command } from './parse';
 
 /** The command table: one handler per command name (README, "Commands"). */
@@ -13,6 +14,7 @@ export const COMMANDS: { [K in Command['name']]: Handler<Extract<Command, { name
   disconnect,
   timezone,
   whoami,
+  notify,
   help,
   unknown,
 };

@@ -62,6 +62,33 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX processed_events_claimed ON processed_events (claimed_at)',
     ],
   },
+  {
+    version: 2,
+    name: 'recording notifications',
+    statements: (t) => [
+      `CREATE TABLE recording_subscriptions (
+        person_id TEXT PRIMARY KEY,
+        direct INTEGER NOT NULL,
+        webhook_id TEXT,
+        last_polled_at ${t.time},
+        subscribed_at ${t.time} NOT NULL
+      )`,
+      'CREATE INDEX recording_subscriptions_webhook ON recording_subscriptions (webhook_id)',
+      `CREATE TABLE recording_announce_rooms (
+        person_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        added_at ${t.time} NOT NULL,
+        PRIMARY KEY (person_id, room_id)
+      )`,
+      `CREATE TABLE delivered_recordings (
+        person_id TEXT NOT NULL,
+        recording_id TEXT NOT NULL,
+        delivered_at ${t.time} NOT NULL,
+        PRIMARY KEY (person_id, recording_id)
+      )`,
+      'CREATE INDEX delivered_recordings_at ON delivered_recordings (delivered_at)',
+    ],
+  },
 ];
 
 /**

@@ -49,6 +49,27 @@ export interface ProcessedEventsTable {
   claimed_at: DbTime;
 }
 
+export interface RecordingSubscriptionsTable {
+  person_id: string;
+  /** 1: new recordings go to the person by direct message. */
+  direct: number;
+  webhook_id: string | null;
+  last_polled_at: DbTime | null;
+  subscribed_at: DbTime;
+}
+
+export interface RecordingAnnounceRoomsTable {
+  person_id: string;
+  room_id: string;
+  added_at: DbTime;
+}
+
+export interface DeliveredRecordingsTable {
+  person_id: string;
+  recording_id: string;
+  delivered_at: DbTime;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -62,4 +83,7 @@ export interface Tables {
   pending_requests: PendingRequestsTable;
   processed_events: ProcessedEventsTable;
   schema_migrations: SchemaMigrationsTable;
+  recording_subscriptions: RecordingSubscriptionsTable;
+  recording_announce_rooms: RecordingAnnounceRoomsTable;
+  delivered_recordings: DeliveredRecordingsTable;
 }

@@ -16,12 +16,21 @@ import {
   toPendingRequests,
 } from './records';
 import type { Tables } from './schema';
-import type { Account, OAuthState, PendingRequest, PersonSettings, Store, TokenSet } from './types';
+import { SubscriptionQueries } from './subscriptions';
+import type { Account, OAuthState, PendingRequest, PersonSettings, RecordingSubscription, Store, TokenSet } from './types';
 
 const PING_TIMEOUT_MS = 3000;
 
 /** Tables that hold something about a person (all of it goes on "forget me"). */
-const PERSON_TABLES = ['accounts', 'person_settings', 'oauth_states', 'pending_requests'] as const;
+const PERSON_TABLES = [
+  'accounts',
+  'person_settings',
+  'oauth_states',
+  'pending_requests',
+  'recording_subscriptions',
+  'recording_announce_rooms',
+  'delivered_recordings',
+] as const;
 
 /**
  * The one store implementation for SQLite and Postgres: every statement written once on
@@ -32,6 +41,8 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly db: Kysely<Tables>;
   private readonly eventPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
+  private readonly deliveryPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
+  private readonly subscriptions: SubscriptionQueries;
   private closed = false;
 
   constructor(
@@ -41,6 +52,7 @@ export class SqlStore implements Store {
   ) {
     this.kind = dialect.kind;
     this.db = dialect.db;
+    this.subscriptions = new SubscriptionQueries(this.db, dialect);
   }
 
   async init(): Promise<void> {
@@ -267,5 +279,42 @@ export class SqlStore implements Store {
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  getSubscription(personId: string): Promise<RecordingSubscription | null> {
+    return this.subscriptions.get(personId);
+  }
+
+  listSubscriptions(): Promise<RecordingSubscription[]> {
+    return this.subscriptions.list();
+  }
+
+  findSubscriptionByWebhook(webhookId: string): Promise<RecordingSubscription | null> {
+    return this.subscriptions.byWebhook(webhookId);
+  }
+
+  subscribe(personId: string, change: { direct?: boolean; addRoomId?: string }, now: Date): Promise<RecordingSubscription> {
+    return this.subscriptions.subscribe(personId, change, now);
+  }
+
+  unsubscribe(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null> {
+    return this.subscriptions.unsubscribe(personId, change);
+  }
+
+  setSubscriptionWebhook(personId: string, webhookId: string | null): Promise<void> {
+    return this.subscriptions.setWebhook(personId, webhookId);
+  }
+
+  setLastPolled(personId: string, at: Date): Promise<void> {
+    return this.subscriptions.setLastPolled(personId, at);
+  }
+
+  async claimRecordingDelivery(personId: string, recordingId: string, now: Date): Promise<boolean> {
+    if (this.deliveryPrune.due(now)) await this.subscriptions.prune(now);
+    return this.subscriptions.claimDelivery(personId, recordingId, now);
+  }
+
+  releaseRecordingDelivery(personId: string, recordingId: string): Promise<void> {
+    return this.subscriptions.releaseDelivery(personId, recordingId);
   }
 }

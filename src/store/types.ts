@@ -46,6 +46,20 @@ export interface PendingRequest {
   createdAt: Date;
 }
 
+/** A person who asked to hear of their new recordings (`notify on` / `notify here`). */
+export interface RecordingSubscription {
+  personId: string;
+  /** New recordings go to the person by direct message (`notify on`). */
+  direct: boolean;
+  /** Group spaces where they are announced too (`notify here`). */
+  roomIds: string[];
+  /** The person's convergedRecordings webhook, once registered (webhook mode). */
+  webhookId: string | null;
+  /** The last successful poll (polling mode). */
+  lastPolledAt: Date | null;
+  subscribedAt: Date;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or migrates the schema (a schema_migrations table with numbered migrations). */
@@ -89,4 +103,24 @@ export interface Store {
   /** Records a webhook event id; true the first time it is seen (across instances for
    * Postgres), false after. Ids older than 24 h may be pruned. */
   claimEvent(eventId: string, now: Date): Promise<boolean>;
+
+  /** Null when the person has not asked for notifications. */
+  getSubscription(personId: string): Promise<RecordingSubscription | null>;
+  /** Every subscription, oldest first. */
+  listSubscriptions(): Promise<RecordingSubscription[]>;
+  /** The subscription whose webhook this is. */
+  findSubscriptionByWebhook(webhookId: string): Promise<RecordingSubscription | null>;
+  /**
+   * Creates the subscription or changes it: `direct` when given, a room added when given.
+   * Returns it as it is afterwards.
+   */
+  subscribe(personId: string, change: { direct?: boolean; addRoomId?: string }, now: Date): Promise<RecordingSubscription>;
+  /** Removes one room, or (without one) the whole subscription; returns what is left, null when nothing is. */
+  unsubscribe(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null>;
+  setSubscriptionWebhook(personId: string, webhookId: string | null): Promise<void>;
+  setLastPolled(personId: string, at: Date): Promise<void>;
+  /** True the first time this recording is claimed for this person (across instances); kept 30 days. */
+  claimRecordingDelivery(personId: string, recordingId: string, now: Date): Promise<boolean>;
+  /** Gives a claim back (the recording could not be fetched), so a later event or poll tries again. */
+  releaseRecordingDelivery(personId: string, recordingId: string): Promise<void>;
 }

@@ -1,0 +1,58 @@
+/**
+ * A new recording, announced once to its owner: the 1:1 card by direct message (`notify on`)
+ * and the group card in each space they chose (`notify here`: no links there; "Send me the
+ * download links" sends them by DM, fetched with the clicker's token). Details and metadata are
+ * read with the owner's token and time zone.
+ */
+import { buildRecordingCard } from '../cards';
+import type { Services } from '../bot/services';
+import { audienceFor, fetchRecordingForPerson } from '../commands/recording';
+import type { RecordingSubscription } from '../store/types';
+
+export type AnnounceOutcome = 'sent' | 'duplicate' | 'unavailable';
+
+export async function announceRecording(services: Services, sub: RecordingSubscription, recordingId: string): Promise<AnnounceOutcome> {
+  const { store, logger, messenger } = services;
+  const personId = sub.personId;
+  if (!(await store.claimRecordingDelivery(personId, recordingId, services.now()))) return 'duplicate';
+  let result;
+  try {
+    result = await fetchRecordingForPerson(services, personId, recordingId);
+  } catch (err) {
+    await store.releaseRecordingDelivery(personId, recordingId);
+    throw err;
+  }
+  if (!result.ok) {
+    await store.releaseRecordingDelivery(personId, recordingId);
+    logger.warn({ personId, recordingId, status: (result.error as { status?: unknown }).status }, 'new recording could not be fetched; will try again');
+    return 'unavailable';
+  }
+  const card = (audience: 'direct' | 'group-private' | 'group-public') =>
+    buildRecordingCard({
+      recording: result.recording,
+      timeZone: result.zone,
+      zoneSource: result.zoneSource,
+      now: services.now(),
+      audience,
+      requesterId: personId,
+      ...(result.callParty ? { callParty: result.callParty } : {}),
+    });
+  logger.info({ audit: 'recording-notice', personId, recordingId, direct: sub.direct, rooms: sub.roomIds.length }, 'new recording announced');
+  if (sub.direct) {
+    const built = card('direct');
+    try {
+      await messenger.post({ toPersonId: personId }, { markdown: `New recording\n\n${built.fallback}`, card: built.card });
+    } catch (err) {
+      await store.releaseRecordingDelivery(personId, recordingId);
+      throw err;
+    }
+  }
+  const audience = audienceFor(services, 'group');
+  for (const roomId of sub.roomIds) {
+    const built = card(audience);
+    await messenger.post({ roomId }, { markdown: `New recording\n\n${built.fallback}`, card: built.card }).catch((err: unknown) => {
+      logger.warn({ err: String(err), personId, roomId }, 'could not announce a new recording in a space');
+    });
+  }
+  return 'sent';
+}

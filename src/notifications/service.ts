@@ -1,0 +1,154 @@
+/**
+ * New-recording notifications: who asked for them (`notify on` / `notify here`), how Webex tells
+ * the bot (one webhook per person, registered with their token, when PUBLIC_URL is set; a
+ * per-person poll otherwise) and what is done with a new recording (announce.ts).
+ */
+import { NotConnectedError } from '../auth/tokens';
+import type { Services } from '../bot/services';
+import { RECORDING_ID } from '../commands/parse';
+import type { RecordingSubscription } from '../store/types';
+import { announceRecording } from './announce';
+import { RecordingPoller } from './poller';
+import { ensureRecordingWebhook, removeRecordingWebhooks } from './registration';
+
+export interface NotificationSettings {
+  /** `{PUBLIC_URL}/webhooks/recordings` in webhook mode; null means polling. */
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  pollIntervalMs: number;
+}
+
+export interface Notifications {
+  readonly mode: 'webhook' | 'polling';
+  /** Turns DMs on and/or adds a group space; registers the webhook in webhook mode. */
+  enable(personId: string, change: { direct?: true; roomId?: string }): Promise<RecordingSubscription>;
+  /** Removes a space, or everything; deletes the webhook when nothing is left. */
+  disable(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null>;
+  /** `disconnect`: the webhook goes (with the person's token), then the subscription. */
+  forget(personId: string): Promise<void>;
+  /** The person's refresh was refused: delete the webhook with the last token, stop, tell them once. */
+  refreshRefused(personId: string, lastAccessToken: string): Promise<void>;
+  /** A signature-checked delivery to the recordings webhook route; resolves once accepted. */
+  accept(envelope: unknown): Promise<void>;
+  start(): void;
+  /** Stops polling and waits for announcements under way. */
+  stop(): Promise<void>;
+}
+
+export const STOPPED_MESSAGE =
+  'Your Webex sign-in has expired, so I have stopped telling you about new recordings. ' +
+  'Send **connect** to sign in again, then **notify on**.';
+
+export function createNotifications(services: Services, settings: NotificationSettings, now: () => number = Date.now): Notifications {
+  const { store, logger, client, tokens } = services;
+  const webhookUrl = settings.webhookUrl;
+  const secret = settings.webhookSecret;
+  const mode = webhookUrl && secret ? 'webhook' : 'polling';
+  const poller = mode === 'polling' ? new RecordingPoller({ services, intervalMs: settings.pollIntervalMs, now }) : null;
+  const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
+
+  const track = (work: Promise<unknown>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  async function register(personId: string): Promise<void> {
+    if (!webhookUrl || !secret) return;
+    const webhook = await tokens.withToken(personId, (token) => ensureRecordingWebhook(client, token, { targetUrl: webhookUrl, secret, logger }));
+    await store.setSubscriptionWebhook(personId, webhook.id);
+  }
+
+  async function unregister(personId: string, knownId: string | null, token?: string): Promise<void> {
+    if (!webhookUrl) return;
+    if (token) await removeRecordingWebhooks(client, token, { targetUrl: webhookUrl, knownId });
+    else await tokens.withToken(personId, (t) => removeRecordingWebhooks(client, t, { targetUrl: webhookUrl, knownId }));
+    logger.info({ personId }, 'recording webhook deleted');
+  }
+
+  return {
+    mode,
+    async enable(personId, change) {
+      // The token is checked (and the webhook registered) before anything is stored.
+      await tokens.accessToken(personId);
+      const sub = await store.subscribe(
+        personId,
+        { ...(change.direct ? { direct: true } : {}), ...(change.roomId ? { addRoomId: change.roomId } : {}) },
+        new Date(now()),
+      );
+      try {
+        await register(personId);
+      } catch (err) {
+        if (!sub.webhookId) await store.unsubscribe(personId, {});
+        throw err;
+      }
+      return (await store.getSubscription(personId)) ?? sub;
+    },
+    async disable(personId, change) {
+      const before = await store.getSubscription(personId);
+      if (!before) return null;
+      const after = await store.unsubscribe(personId, change);
+      if (!after) await unregister(personId, before.webhookId);
+      return after;
+    },
+    async forget(personId) {
+      const sub = await store.getSubscription(personId);
+      if (!sub) return;
+      try {
+        await unregister(personId, sub.webhookId);
+      } catch (err) {
+        if (!(err instanceof NotConnectedError)) logger.warn({ personId, err: String(err) }, 'could not delete the recording webhook');
+      }
+      await store.unsubscribe(personId, {});
+    },
+    async refreshRefused(personId, lastAccessToken) {
+      const sub = await store.getSubscription(personId);
+      if (!sub) return;
+      await unregister(personId, sub.webhookId, lastAccessToken).catch((err: unknown) =>
+        logger.warn({ personId, err: String(err) }, 'could not delete the recording webhook of a refused sign-in'),
+      );
+      await store.unsubscribe(personId, {});
+      await services.messenger.post({ toPersonId: personId }, { markdown: STOPPED_MESSAGE }).catch((err: unknown) =>
+        logger.warn({ personId, err: String(err) }, 'could not say that notifications stopped'),
+      );
+    },
+    async accept(envelope) {
+      const e = envelope as { id?: unknown; resource?: unknown; event?: unknown; data?: { id?: unknown } };
+      if (e.resource !== 'convergedRecordings' || e.event !== 'created') return;
+      const recordingId = e.data?.id;
+      if (typeof e.id !== 'string' || typeof recordingId !== 'string' || !RECORDING_ID.test(recordingId)) return;
+      // Whose recording it is comes from our own record of the webhook, not from the envelope.
+      const sub = await store.findSubscriptionByWebhook(e.id);
+      if (!sub) {
+        logger.info('recording event for a webhook that is no longer ours ignored');
+        return;
+      }
+      if (stopped) throw new Error('stopping');
+      track(
+        announceRecording(services, sub, recordingId).catch((err: unknown) => {
+          logger.warn({ personId: sub.personId, recordingId, err: String(err) }, 'new recording not announced');
+        }),
+      );
+    },
+    start() {
+      if (poller) {
+        poller.start();
+        return;
+      }
+      // Webhook mode: make sure every subscriber's webhook is there and current (idempotent).
+      track(
+        (async () => {
+          for (const sub of await store.listSubscriptions()) {
+            if (stopped) return;
+            await register(sub.personId).catch((err: unknown) => logger.warn({ personId: sub.personId, err: String(err) }, 'could not check a recording webhook'));
+          }
+        })(),
+      );
+    },
+    async stop() {
+      stopped = true;
+      await poller?.stop();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
