@@ -1,7 +1,7 @@
 import type { SignIn } from '../auth/signin';
 import type { TokenProvider } from '../auth/tokens';
 import type { Logger } from '../log';
-import type { Notifications } from '../notifications/service';
+import type { Notifications } from '../notifications/types';
 import type { Store } from '../store/types';
 import type { PersonNameCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';

@@ -6,10 +6,12 @@
 import { NotConnectedError } from '../auth/tokens';
 import type { Services } from '../bot/services';
 import { RECORDING_ID } from '../commands/parse';
-import type { RecordingSubscription } from '../store/types';
+import type { Notifications } from './types';
 import { announceRecording } from './announce';
 import { RecordingPoller } from './poller';
 import { ensureRecordingWebhook, removeRecordingWebhooks } from './registration';
+
+export type { Notifications } from './types';
 
 export interface NotificationSettings {
   /** `{PUBLIC_URL}/webhooks/recordings` in webhook mode; null means polling. */
@@ -18,22 +20,6 @@ export interface NotificationSettings {
   pollIntervalMs: number;
 }
 
-export interface Notifications {
-  readonly mode: 'webhook' | 'polling';
-  /** Turns DMs on and/or adds a group space; registers the webhook in webhook mode. */
-  enable(personId: string, change: { direct?: true; roomId?: string }): Promise<RecordingSubscription>;
-  /** Removes a space, or everything; deletes the webhook when nothing is left. */
-  disable(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null>;
-  /** `disconnect`: the webhook goes (with the person's token), then the subscription. */
-  forget(personId: string): Promise<void>;
-  /** The person's refresh was refused: delete the webhook with the last token, stop, tell them once. */
-  refreshRefused(personId: string, lastAccessToken: string): Promise<void>;
-  /** A signature-checked delivery to the recordings webhook route; resolves once accepted. */
-  accept(envelope: unknown): Promise<void>;
-  start(): void;
-  /** Stops polling and waits for announcements under way. */
-  stop(): Promise<void>;
-}
 
 export const STOPPED_MESSAGE =
   'Your Webex sign-in has expired, so I have stopped telling you about new recordings. ' +

@@ -181,7 +181,7 @@ describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: accounts and
     await second.init();
     expect(await second.getAccount(personId)).not.toBeNull();
     const versions = (await backend.rows('schema_migrations')).map((r) => Number(r.version));
-    expect(versions).toEqual([1]);
+    expect(versions).toEqual([1, 2]);
   });
 
   it('answers ping false after close', async () => {

@@ -1,0 +1,19 @@
+/** What the rest of the bot sees of new-recording notifications (service.ts builds it). */
+import type { RecordingSubscription } from '../store/types';
+
+export interface Notifications {
+  readonly mode: 'webhook' | 'polling';
+  /** Turns DMs on and/or adds a group space; registers the webhook in webhook mode. */
+  enable(personId: string, change: { direct?: true; roomId?: string }): Promise<RecordingSubscription>;
+  /** Removes a space, or everything; deletes the webhook when nothing is left. */
+  disable(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null>;
+  /** `disconnect`: the webhook goes (with the person's token), then the subscription. */
+  forget(personId: string): Promise<void>;
+  /** The person's refresh was refused: delete the webhook with the last token, stop, tell them once. */
+  refreshRefused(personId: string, lastAccessToken: string): Promise<void>;
+  /** A signature-checked delivery to the recordings webhook route; resolves once accepted. */
+  accept(envelope: unknown): Promise<void>;
+  start(): void;
+  /** Stops polling and waits for announcements under way. */
+  stop(): Promise<void>;
+}
