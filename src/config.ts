@@ -160,12 +160,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
+/** Settings that say a real Webex bot is meant, even when its token is missing. */
+const WEBEX_SETTINGS = ['WEBEX_BOT_TOKEN', 'WEBEX_API_URL', 'PUBLIC_URL', 'WEBHOOK_SECRET', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'OAUTH_SCOPES'];
+
 /**
- * True when no bot token is configured outside production: the README's run command then starts
- * the local sandbox instead of failing.
+ * True when nothing about a Webex bot is configured, outside production: the README's run command
+ * (`npm start`) then opens the local sandbox. With NODE_ENV=production, or any Webex setting but
+ * no token, the bot starts and stops with the config error that names the missing token.
  */
 export function wantsSandbox(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !(env.WEBEX_BOT_TOKEN && env.WEBEX_BOT_TOKEN.trim()) && env.NODE_ENV !== 'production';
+  return env.NODE_ENV !== 'production' && WEBEX_SETTINGS.every((name) => !(env[name] ?? '').trim());
 }
 
 /** Loads `.env` into the environment when present (never overriding what is already set). */

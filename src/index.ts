@@ -1,22 +1,18 @@
 /**
  * Entry point (Procfile `web:`). Composition only: read the configuration, start the bot, stop
- * gracefully on SIGTERM/SIGINT and after an uncaught exception (see last-resort.ts). Without a
- * bot token outside production, the local sandbox starts instead, so a newcomer can try the bot
- * with no Webex account.
+ * gracefully on SIGTERM/SIGINT and after an uncaught exception (see last-resort.ts). A missing
+ * or wrong setting (the bot token too) stops it with the config error: the local sandbox is a
+ * development tool (dev/, started by `npm start` when no Webex bot is configured), not part of
+ * this build.
  */
 import type { RunningBot } from './app';
-import { ConfigError, loadConfig, loadDotEnv, wantsSandbox } from './config';
+import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { installLastResort, routeConsoleTo } from './last-resort';
 import { createLogger } from './log';
 import { createMetrics } from './metrics';
 
 async function main(): Promise<void> {
   loadDotEnv();
-  if (wantsSandbox()) {
-    const { runSandbox } = await import('./sandbox/main');
-    await runSandbox();
-    return;
-  }
   let config;
   try {
     config = loadConfig();

@@ -101,9 +101,14 @@ describe('loadConfig', () => {
     expect(env.U2C_SERVICE_URL).toBe('http://127.0.0.1:9901/u2c/api/v1');
   });
 
-  it('runs the sandbox only without a token and outside production', () => {
+  it('runs the sandbox only when nothing about a Webex bot is configured, outside production', () => {
     expect(wantsSandbox({})).toBe(true);
+    expect(wantsSandbox({ PORT: '3000', LOG_LEVEL: 'debug', DATABASE_URL: 'sqlite::memory:' })).toBe(true);
     expect(wantsSandbox({ WEBEX_BOT_TOKEN: 'x' })).toBe(false);
     expect(wantsSandbox({ NODE_ENV: 'production' })).toBe(false);
+    for (const name of ['WEBEX_API_URL', 'PUBLIC_URL', 'WEBHOOK_SECRET', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'OAUTH_SCOPES']) {
+      expect(wantsSandbox({ [name]: 'set' })).toBe(false);
+    }
+    expect(wantsSandbox({ PUBLIC_URL: '  ' })).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { createSignIn, STATE_TTL_MS } from '../../src/auth/signin';
 import { silentLogger } from '../../src/log';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { createStore, type Store } from '../../src/store';
 import { WebexClient } from '../../src/webex/client';
 import type { Person } from '../../src/webex/types';

@@ -10,7 +10,7 @@ import {
   summarise,
   type RunFigures,
   type SpacesRun,
-} from '../../src/bench/measure';
+} from '../../dev/bench/measure';
 
 describe('benchmark measures', () => {
   it('reads utime + stime from /proc/<pid>/stat, also when the command name has spaces and parentheses', () => {

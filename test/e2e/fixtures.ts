@@ -1,4 +1,4 @@
-import type { RecordingFixture } from '../../src/sandbox/emulator';
+import type { RecordingFixture } from '../../dev/sandbox/emulator';
 
 /** The sample of the Get Recording Details page, owned by whoever the test says. */
 export function seedRecording(overrides: Partial<RecordingFixture> = {}): RecordingFixture {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../dev/sandbox/emulator';
 import type { Message, Person } from '../../src/webex/types';
 
 /**

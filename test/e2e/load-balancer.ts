@@ -1,2 +1,2 @@
 /** The round-robin proxy that the benchmark's two-instance run uses too. */
-export { startLoadBalancer, type LoadBalancer } from '../../src/bench/load-balancer';
+export { startLoadBalancer, type LoadBalancer } from '../../dev/bench/load-balancer';

@@ -1,6 +1,6 @@
 import { seedRecording } from './fixtures';
 import { cardOf, connectPerson, createWorld, nextBotMessage, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
-import type { EmulatorMessage } from '../../src/sandbox/emulator';
+import type { EmulatorMessage } from '../../dev/sandbox/emulator';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 

@@ -1,6 +1,6 @@
-import { createScratchDatabase } from '../../src/bench/scratch-database';
+import { createScratchDatabase } from '../../dev/bench/scratch-database';
 import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
-import type { Emulator, EmulatorMessage } from '../../src/sandbox/emulator';
+import type { Emulator, EmulatorMessage } from '../../dev/sandbox/emulator';
 
 /**
  * Helpers of the scale, reliability and shutdown suites: a throw-away Postgres database, many

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { getJson } from './helpers';
 
 describe('emulator: authentication, people, call log', () => {

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { getJson, recordingFixture, sendJson } from './helpers';
 
 describe('emulator: fault injection and the HTTP control API', () => {

@@ -1,7 +1,7 @@
 /** Helpers for the emulator tests: a webhook receiver that keeps raw bodies, and small HTTP shortcuts. */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RecordingFixture } from '../../src/sandbox/emulator';
+import type { RecordingFixture } from '../../dev/sandbox/emulator';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { bearer, getJson, sendJson } from './helpers';
 
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { getJson } from './helpers';
 
 const CLIENT = { clientId: 'C-emulator-test', clientSecret: 's3cret', redirectUris: ['http://localhost:3000/oauth/callback'] };

@@ -5,9 +5,9 @@
  * checked here or be listed with the reason the published schemas cannot check it.
  */
 import express, { Router } from 'express';
-import { buildApp } from '../../src/sandbox/emulator/app';
-import { createContext } from '../../src/sandbox/emulator/context';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { buildApp } from '../../dev/sandbox/emulator/app';
+import { createContext } from '../../dev/sandbox/emulator/context';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { bearer, recordingFixture } from './helpers';
 import { OPENAPI_DIR, WebexSchemas, type CheckResult } from './openapi';
 

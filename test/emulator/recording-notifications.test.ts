@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import type { Person } from '../../src/webex/types';
 import { getJson, recordingFixture, sendJson, startReceiver, type Receiver } from './helpers';
 

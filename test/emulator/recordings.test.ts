@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { getJson, recordingFixture } from './helpers';
 
 const REC = '62807eaf-0c89-492e-a3c3-c4751812603b';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { sendJson, startReceiver, type Receiver } from './helpers';
 
 const SECRET = 'webhook-secret';

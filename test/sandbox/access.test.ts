@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { runSandbox, type Sandbox } from '../../src/sandbox/main';
-import { MAIN_RECORDING_ID } from '../../src/sandbox/fixtures';
+import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import { MAIN_RECORDING_ID } from '../../dev/sandbox/fixtures';
 import { botMessage, launchChromium } from './browser';
 import { screenshotFor } from './screenshots';
 

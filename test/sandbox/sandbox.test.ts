@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { runSandbox, type Sandbox } from '../../src/sandbox/main';
-import { MAIN_RECORDING_ID } from '../../src/sandbox/fixtures';
+import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import { MAIN_RECORDING_ID } from '../../dev/sandbox/fixtures';
 import { actAs, botMessage, cardButton, launchChromium, say, signInThroughConsentPage } from './browser';
 import { screenshotFor } from './screenshots';
 

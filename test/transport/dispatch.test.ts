@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { createFrameworkTransport } from '../../src/transport/framework';
 import type { InboundEvent, Transport } from '../../src/transport/types';
 import { WebexClient, type WebexCallInfo } from '../../src/webex/client';

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator';
+import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { silentLogger } from '../../src/log';
 import { ensureWebhooks } from '../../src/transport/webhooks';
 import { WebexClient } from '../../src/webex/client';

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
-import type { AttachmentAction, Membership, Person, Room, Webhook } from '../../webex/types';
+import type { AttachmentAction, Membership, Person, Room, Webhook } from '../../../src/webex/types';
 import { buildApp } from './app';
 import { escapeHtml } from './consent-page';
 import { createContext, type EmulatorContext } from './context';

@@ -11,8 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { loadConfig } from '../config';
-import { isValidSignature } from '../transport/signature';
+import { loadConfig } from '../../src/config';
+import { isValidSignature } from '../../src/transport/signature';
 
 interface MessageEvent {
   resource?: string;

@@ -3,16 +3,24 @@
  * renderer and markdown-it, a description of the sandbox's world (`/api/sandbox`), and a
  * same-origin proxy from `/api/*` to the emulator's control API (`/_emulator/*`), SSE included.
  */
+import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 
 /**
- * The page's source folder. Static files are not compiled to dist/, so this resolves to
- * src/sandbox/page from both src/sandbox (ts-jest) and dist/sandbox (node).
+ * The page's source folder, dev/sandbox/page. Static files are not compiled, so it is found from
+ * the repository root, both from dev/sandbox (ts-jest) and from dist-dev/dev/sandbox (node).
  */
-export const PAGE_DIR = path.resolve(__dirname, '../../src/sandbox/page');
+export const PAGE_DIR = path.join(repositoryRoot(__dirname), 'dev/sandbox/page');
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 export interface PageServerOptions {
   /** 0 picks a free port. */

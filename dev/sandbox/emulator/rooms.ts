@@ -1,5 +1,5 @@
 /** Spaces and memberships: views as Webex returns them, creation, and membership webhooks. */
-import type { Membership, Room } from '../../webex/types';
+import type { Membership, Room } from '../../../src/webex/types';
 import { ApiError } from './errors';
 import { randomUUID, webexId } from './ids';
 import type { EmulatorState, MembershipRecord, RoomRecord } from './state';

@@ -1,6 +1,6 @@
 /** /v1/people: me, by ID, and lists by id=a,b,c / email / displayName. */
 import { Router } from 'express';
-import type { Person } from '../../../webex/types';
+import type { Person } from '../../../../src/webex/types';
 import { callerOf } from '../auth';
 import { ApiError } from '../errors';
 import { queryParam } from '../paging';

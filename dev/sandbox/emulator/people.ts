@@ -1,5 +1,5 @@
 /** Creating people and bots (bots get a never-expiring token). */
-import type { Person } from '../../webex/types';
+import type { Person } from '../../../src/webex/types';
 import { decodeWebexId, randomSecret, randomUUID, webexId } from './ids';
 import { personView } from './routes/people';
 import type { EmulatorState } from './state';

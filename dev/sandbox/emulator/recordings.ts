@@ -3,7 +3,7 @@
  * answers formatted in the requested time zone, temporary download links backed by tickets, and
  * per-recording forced answers.
  */
-import type { Recording, RecordingListItem, TemporaryDirectDownloadLinks } from '../../webex/types';
+import type { Recording, RecordingListItem, TemporaryDirectDownloadLinks } from '../../../src/webex/types';
 import type { Caller } from './auth';
 import { randomSecret } from './ids';
 import type { EmulatorState } from './state';

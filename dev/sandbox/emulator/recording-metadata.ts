@@ -3,7 +3,7 @@
  * the owner's side first or second by direction), the call's IDs and its session times.
  */
 import { createHash } from 'node:crypto';
-import type { RecordingMetadata, RecordingParty } from '../../webex/types';
+import type { RecordingMetadata, RecordingParty } from '../../../src/webex/types';
 import type { StoredRecording } from './recordings';
 import type { EmulatorState } from './state';
 import type { CallFixture } from './types';

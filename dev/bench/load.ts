@@ -12,12 +12,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../config';
-import { PROGRESS_NOTE_PREFIX } from '../commands/progress';
-import { createLogger } from '../log';
-import { createStore } from '../store';
+import { loadConfig } from '../../src/config';
+import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { createLogger } from '../../src/log';
+import { createStore } from '../../src/store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';
-import type { Person } from '../webex/types';
+import type { Person } from '../../src/webex/types';
 import { cpuTicksFromStat, peakRssFromStatus, rssFromStatus } from './measure';
 
 const CLIENT_ID = 'C-bench';
@@ -117,7 +117,7 @@ export async function createBenchWorld(peopleCount: number, options: { group?: b
   return { emulator, botToken, botId: bot.id, people, directs, group, recordingIds };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,6 +1,6 @@
 /** /v1/webhooks: each token sees and changes only its own webhooks. */
 import { Router } from 'express';
-import type { Webhook } from '../../../webex/types';
+import type { Webhook } from '../../../../src/webex/types';
 import { callerOf } from '../auth';
 import { ApiError } from '../errors';
 import { webexId } from '../ids';

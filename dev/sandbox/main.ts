@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { startBot, type RunningBot } from '../app';
-import { loadConfig, loadPort } from '../config';
+import { startBot, type RunningBot } from '../../src/app';
+import { loadConfig, loadPort } from '../../src/config';
 import { decodeWebexId, startEmulator, type Emulator } from './emulator';
 import { BOT, CAST, GROUP_SPACE_TITLE, sandboxRecordings, type CastKey, type CastMember, type RecordingOwner, type SandboxRecording } from './fixtures';
 import { startPageServer, type PageServer, type PageServerOptions, type SpaceFile } from './server';
@@ -211,8 +211,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
   }
 }
 
-/** Entry point of `node dist/sandbox/main.js`. */
-async function main(): Promise<void> {
+/** Runs the sandbox until SIGINT/SIGTERM: `npm run sandbox`, and `npm start` with no bot token. */
+export async function main(): Promise<void> {
   const sandbox = await runSandbox();
   const stop = () => {
     sandbox.close().then(

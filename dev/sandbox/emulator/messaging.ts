@@ -3,7 +3,7 @@
  * for toPersonId/toPersonEmail, one-level threads, mentions, files, and the webhook events with
  * Webex's visibility rules (a bot sees a group-space message only when it is @mentioned).
  */
-import type { AttachmentAction, Message } from '../../webex/types';
+import type { AttachmentAction, Message } from '../../../src/webex/types';
 import { CARD_CONTENT_TYPE, MAX_CARD_BYTES, MAX_TEXT_BYTES, cardWarnings } from './card-checks';
 import { ApiError } from './errors';
 import { randomUUID, webexId } from './ids';

@@ -2,7 +2,7 @@
  * Public types of the local Webex emulator: options, fixtures, control-API inputs and the
  * records it keeps for tests (calls, webhook deliveries, stored messages).
  */
-import type { AttachmentAction, Message, Person, Recording, Room } from '../../webex/types';
+import type { AttachmentAction, Message, Person, Recording, Room } from '../../../src/webex/types';
 
 export type { AttachmentAction, Message, Person, Recording, Room };
 

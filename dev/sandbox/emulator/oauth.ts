@@ -7,7 +7,7 @@ import { ApiError } from './errors';
 import { randomSecret } from './ids';
 import type { EmulatorState } from './state';
 import type { IntegrationInput, IssueTokenOptions, PersonRole, TokenPair, TokenStats } from './types';
-import type { TokenResponse } from '../../webex/types';
+import type { TokenResponse } from '../../../src/webex/types';
 
 export interface AuthRequest {
   id: string;

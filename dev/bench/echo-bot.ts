@@ -10,13 +10,13 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createRestMessenger } from '../bot/rest-messenger';
-import { loadConfig } from '../config';
-import { createLogger } from '../log';
-import { createServer } from '../server';
-import { createFrameworkTransport } from '../transport/framework';
-import type { InboundEvent } from '../transport/types';
-import { WebexClient } from '../webex/client';
+import { createRestMessenger } from '../../src/bot/rest-messenger';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { createServer } from '../../src/server';
+import { createFrameworkTransport } from '../../src/transport/framework';
+import type { InboundEvent } from '../../src/transport/types';
+import { WebexClient } from '../../src/webex/client';
 
 async function main(): Promise<void> {
   const config = loadConfig();

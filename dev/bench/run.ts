@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- compare|spaces|instances …]`: what a command costs, measured on the local
- * Webex emulator with every bot as a child process (all of it on 127.0.0.1). Three parts, all by
- * default:
+ * `npm run bench [-- start|compare|spaces|instances …]`: what a command costs, measured on the
+ * local Webex emulator with every bot as a child process (all of it on 127.0.0.1). Four parts, all
+ * by default:
  *
+ * - start: how long the sandbox takes to answer its page (startup.ts).
  * - compare: the raw floor (raw-bot.ts: signature, read, reply; no framework), the echo bot
  *   (echo-bot.ts: the framework floor) and the bot, 2,000 `recording` commands at concurrency 50
  *   through signed webhooks, three alternating rounds each, medians reported with the targets.
@@ -29,6 +30,7 @@ import {
 } from './load';
 import { formatReport, formatSpacesReport, summarise, type RunFigures, type SpacesRun } from './measure';
 import { createScratchDatabase } from './scratch-database';
+import { measureSandboxStart } from './startup';
 
 const COMMANDS = 2000;
 const CONCURRENCY = 50;
@@ -39,11 +41,11 @@ const ROUNDS = 3;
 const SPACES = [100, 5_000, 20_000];
 const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-const dist = resolve(__dirname, '..');
+/** Built entry points: the floors beside this file (dist-dev/dev/bench), the bot from the production build. */
 const ENTRIES = {
-  raw: resolve(dist, 'bench/raw-bot.js'),
-  echo: resolve(dist, 'bench/echo-bot.js'),
-  bot: resolve(dist, 'index.js'),
+  raw: resolve(__dirname, 'raw-bot.js'),
+  echo: resolve(__dirname, 'echo-bot.js'),
+  bot: resolve(__dirname, '../../../dist/index.js'),
 };
 
 function figuresOf(result: LoadResult, commands: number, cpuMs: number, peakRssBytes: number, ownCpu: NodeJS.CpuUsage): RunFigures {
@@ -165,8 +167,12 @@ async function instances(): Promise<void> {
   );
 }
 
+async function start(): Promise<void> {
+  process.stdout.write(`\n== start\n${await measureSandboxStart(5)}\n`);
+}
+
 async function main(): Promise<void> {
-  const parts = { compare, spaces, instances };
+  const parts = { start, compare, spaces, instances };
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = asked.filter((a) => !(a in parts));
   if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);

@@ -4,7 +4,7 @@
  * asynchronously, one delivery at a time per webhook so their order is kept.
  */
 import { createHmac } from 'node:crypto';
-import type { WebhookEvent } from '../../webex/types';
+import type { WebhookEvent } from '../../../src/webex/types';
 import type { EmulatorState, WebhookRecord } from './state';
 import type { DeliveryRecord } from './types';
 

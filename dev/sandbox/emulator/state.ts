@@ -3,7 +3,7 @@
  * the logs tests read. Pure data with small lookups; behaviour lives in the services.
  */
 import { EventEmitter } from 'node:events';
-import type { AttachmentAction, Person, RoomType, Webhook } from '../../webex/types';
+import type { AttachmentAction, Person, RoomType, Webhook } from '../../../src/webex/types';
 import { decodeWebexId, randomUUID, webexId } from './ids';
 import type { CallRecord, DeliveryRecord, EmulatorMessage, EmulatorOptions, PersonRole } from './types';
 
