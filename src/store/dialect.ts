@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
@@ -60,7 +60,32 @@ function openSqliteFile(file: string): Kysely<Tables> {
   database.pragma('busy_timeout = 5000');
   // Deleted rows (e.g. after "disconnect") are overwritten, not left in free pages.
   database.pragma('secure_delete = ON');
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: keepingStatements(database) }) });
+}
+
+/** Distinct statements kept prepared per file; the store has a few dozen. */
+const STATEMENTS_KEPT = 256;
+
+/**
+ * better-sqlite3 with its prepared statements kept and reused by their SQL text. Kysely asks for
+ * a new prepared statement on every query; preparing was the largest single cost of the store
+ * in a command's profile (`npm run bench`). SQLite re-prepares a kept statement by itself after a
+ * schema change.
+ */
+function keepingStatements(database: Database.Database): SqliteDatabase {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = kept.get(text);
+      if (!statement) {
+        statement = database.prepare(text);
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value as string);
+        kept.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 export function sqliteDialect(file: string): Dialect {
