@@ -7,7 +7,7 @@
 #   scripts/test-at-times.sh                        # the default instants below
 #   scripts/test-at-times.sh 2026-12-02T13:30:00Z   # one instant
 #
-# Needs `faketime` (scripts/install-faketime.sh) and a built tree (npm test builds it).
+# Needs `faketime` (scripts/install-test-tools.sh) and a built tree (npm test builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
