@@ -4,11 +4,13 @@ import { NotConnectedError } from '../auth/tokens';
 import { WebexApiError } from '../webex/errors';
 import { sendConnectCard } from './account';
 import { describeNotifications } from './notify-state';
+import { replyPrivately } from './private';
 import type { NotifyAction } from './parse';
 import type { Handler } from './handler';
 
 async function answerState(services: Services, ctx: Context): Promise<string> {
-  await ctx.reply({ markdown: describeNotifications(await services.store.getSubscription(ctx.personId), ctx) });
+  // What the person has switched on is theirs: from a group space it goes by direct message.
+  await replyPrivately(ctx, { markdown: describeNotifications(await services.store.getSubscription(ctx.personId), ctx) });
   return 'ok';
 }
 
@@ -44,7 +46,9 @@ async function change(services: Services, ctx: Context, action: NotifyAction): P
     }
     case 'off-here': {
       const left = await notifications.disable(ctx.personId, { roomId: ctx.roomId });
-      await ctx.reply({ markdown: `Done: your new recordings are no longer announced in this space. ${describeNotifications(left, ctx)}` });
+      // The space hears that it is no longer told; what stays on elsewhere goes to the person alone.
+      await ctx.direct({ markdown: describeNotifications(left, ctx) });
+      await ctx.reply({ markdown: 'Done: your new recordings are no longer announced in this space.' });
       return 'ok';
     }
   }

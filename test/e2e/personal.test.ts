@@ -89,6 +89,23 @@ describe('personal answers, wording and buttons (e2e)', () => {
       expectNothingPersonal(cleared.groupMessages, ['Asia/Singapore', 'Europe/Berlin']);
     });
 
+    it('notify: the state by DM, only a note in the space; notify off here confirms in the space, the rest by DM', async () => {
+      const on = nextBotMessage(world, world.aliceDirect);
+      world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'notify on' });
+      await on;
+      const state = await askInGroup(world.alice, world.aliceDirect, 'notify');
+      expect(state.dm.markdown).toContain('**on**, sent to you by direct message');
+      expectNothingPersonal(state.groupMessages, ['notifications', 'direct message;']);
+      expect(state.groupMessages[0]!.markdown).not.toMatch(/\*\*on\*\*|\*\*off\*\*/);
+
+      const here = nextBotMessage(world, world.group);
+      world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'notify here', mentionBot: true });
+      await here;
+      const off = await askInGroup(world.alice, world.aliceDirect, 'notify off here');
+      expect(off.groupMessages[0]!.markdown).toBe('Done: your new recordings are no longer announced in this space.');
+      expect(off.dm.markdown).toContain('**on**, sent to you by direct message');
+    });
+
     it('connect when connected: "You\'re connected as …" by DM; the space is not told to sign in first', async () => {
       const { dm, groupMessages } = await askInGroup(world.alice, world.aliceDirect, 'connect', (m) => Boolean(m.attachments?.length));
       expect(allTextOf(dm)).toContain("You're connected as alice@example.com");
