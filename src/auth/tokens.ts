@@ -26,7 +26,28 @@ export function tokenSetFrom(response: TokenResponse, now: Date, fallbackScopes:
   };
 }
 
+/**
+ * One person's sign-in for the length of one command or click: the account is read (and its
+ * tokens decrypted) once, when it is opened; every call of the command uses it.
+ */
+export interface PersonSession {
+  readonly personId: string;
+  /** The email of the Webex account the person signed in with. */
+  readonly email: string;
+  /** The scopes the tokens carry (the refreshed ones after a refresh). */
+  scopes(): readonly string[];
+  /** A valid access token, refreshed first when it expires within 5 minutes. */
+  accessToken(): Promise<string>;
+  /**
+   * Runs `call` with the token; when Webex answers 401, refreshes once and runs it once more.
+   * Throws NotConnectedError when the sign-in is refused.
+   */
+  withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
+}
+
 export interface TokenProvider {
+  /** The person's sign-in, read once; throws NotConnectedError when they never connected. */
+  open(personId: string): Promise<PersonSession>;
   /** A valid access token for the person, refreshed first when it expires within 5 minutes. */
   accessToken(personId: string): Promise<string>;
   /**
@@ -54,13 +75,14 @@ export function createTokenProvider(deps: {
 }): TokenProvider {
   const { store, client, logger, now } = deps;
 
-  async function refresh(personId: string, staleToken: string | null): Promise<string> {
+  /** Refreshes under the store's lock; resolves with the tokens now stored. */
+  async function refresh(personId: string, staleToken: string | null): Promise<TokenSet> {
     return store.withRefreshLock(personId, async () => {
       const account = await store.getAccount(personId);
       if (!account) throw new NotConnectedError(personId, 'never');
       const current = account.tokens;
       const stillFresh = current.accessTokenExpiresAt.getTime() - now().getTime() > REFRESH_MARGIN_MS;
-      if (stillFresh && current.accessToken !== staleToken) return current.accessToken;
+      if (stillFresh && current.accessToken !== staleToken) return current;
       try {
         const answer = await refreshAccessToken(client, {
           clientId: deps.clientId,
@@ -71,7 +93,7 @@ export function createTokenProvider(deps: {
         if (!answer.refresh_token) tokens.refreshToken = current.refreshToken;
         await store.updateTokens(personId, tokens, now());
         logger.info({ personId }, 'access token refreshed');
-        return tokens.accessToken;
+        return tokens;
       } catch (err) {
         if (err instanceof WebexApiError && err.status >= 400 && err.status < 500) {
           logger.warn({ personId, status: err.status, trackingId: err.trackingId }, 'refresh refused; forgetting the tokens');
@@ -84,34 +106,45 @@ export function createTokenProvider(deps: {
     });
   }
 
-  async function accessToken(personId: string): Promise<string> {
+  async function open(personId: string): Promise<PersonSession> {
     const account = await store.getAccount(personId);
     if (!account) throw new NotConnectedError(personId, 'never');
-    const remaining = account.tokens.accessTokenExpiresAt.getTime() - now().getTime();
-    if (remaining > REFRESH_MARGIN_MS) return account.tokens.accessToken;
-    return refresh(personId, account.tokens.accessToken);
+    let tokens = account.tokens;
+    const accessToken = async (): Promise<string> => {
+      const remaining = tokens.accessTokenExpiresAt.getTime() - now().getTime();
+      if (remaining <= REFRESH_MARGIN_MS) tokens = await refresh(personId, tokens.accessToken);
+      return tokens.accessToken;
+    };
+    return {
+      personId,
+      email: account.email,
+      scopes: () => tokens.scopes,
+      accessToken,
+      async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+        const token = await accessToken();
+        try {
+          return await call(token);
+        } catch (err) {
+          if (!(err instanceof WebexApiError) || err.status !== 401) throw err;
+          tokens = await refresh(personId, token);
+          try {
+            return await call(tokens.accessToken);
+          } catch (again) {
+            if (again instanceof WebexApiError && again.status === 401) {
+              await deps.beforeForget?.(personId, tokens.accessToken).catch((hookErr: unknown) => logger.warn({ personId, err: String(hookErr) }, 'clean-up before forgetting the tokens failed'));
+              await store.deleteAccount(personId);
+              throw new NotConnectedError(personId, 'refresh-refused');
+            }
+            throw again;
+          }
+        }
+      },
+    };
   }
 
   return {
-    accessToken,
-    async withToken<T>(personId: string, call: (token: string) => Promise<T>): Promise<T> {
-      const token = await accessToken(personId);
-      try {
-        return await call(token);
-      } catch (err) {
-        if (!(err instanceof WebexApiError) || err.status !== 401) throw err;
-        const fresh = await refresh(personId, token);
-        try {
-          return await call(fresh);
-        } catch (again) {
-          if (again instanceof WebexApiError && again.status === 401) {
-            await deps.beforeForget?.(personId, fresh).catch((hookErr: unknown) => logger.warn({ personId, err: String(hookErr) }, 'clean-up before forgetting the tokens failed'));
-            await store.deleteAccount(personId);
-            throw new NotConnectedError(personId, 'refresh-refused');
-          }
-          throw again;
-        }
-      }
-    },
+    open,
+    accessToken: async (personId) => (await open(personId)).accessToken(),
+    withToken: async (personId, call) => (await open(personId)).withToken(call),
   };
 }

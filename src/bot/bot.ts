@@ -1,5 +1,5 @@
-import { parseCommand, type Command } from '../commands/parse';
-import { COMMANDS } from '../commands/router';
+import type { Command } from '../commands/parse';
+import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
 import { describeFailure, isPostFailure } from './errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
@@ -43,8 +43,7 @@ export function createBot(services: Services): Bot {
   }
 
   async function runCommand(ctx: Context, command: Command, messageId: string): Promise<string> {
-    const handler = COMMANDS[command.name];
-    return handler(services, ctx, command as never, { messageId });
+    return handlerFor(command)(services, ctx, command, { messageId, help: HELP_ROWS });
   }
 
   async function onMessage(event: InboundMessage): Promise<void> {

@@ -13,7 +13,8 @@ export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The requester's zone, first that applies: their override; their Webex
- * profile's zone (read with their token, at most daily); DEFAULT_TIMEZONE; UTC.
+ * profile's zone (read with their token, at most daily); DEFAULT_TIMEZONE; UTC. The one place a
+ * zone is chosen: whatever it returns is a zone Intl knows, so the cards take it as it is.
  */
 export async function resolveZone(
   deps: { store: Store; client: WebexClient; logger: Logger; now: () => Date; settings: { defaultTimezone: string } },
@@ -36,6 +37,6 @@ export async function resolveZone(
   }
   if (profileZone && isValidTimeZone(profileZone)) return { zone: profileZone, source: 'profile' };
   const fallback = deps.settings.defaultTimezone;
-  if (fallback && fallback !== 'UTC') return { zone: fallback, source: 'default' };
+  if (fallback && fallback !== 'UTC' && isValidTimeZone(fallback)) return { zone: fallback, source: 'default' };
   return { zone: 'UTC', source: 'utc' };
 }

@@ -1,36 +1,25 @@
-/** The help card: the commands of the README's "Commands" table, with what each does. */
+/** The help card: the rows it is given (the command registry's), with what each command does. */
 import { finishCard, fixedText, oneLine, richText, run, truncate } from './elements';
 import type { BuiltCard, CardElement, ColumnSet } from './schema';
 
-interface CommandHelp {
+/** One row of the card: a command's forms and what it does (the command registry's rows). */
+export interface HelpRow {
   /** What to type; shown in a monospace TextRun, so `<id>` stays literal. */
-  usage: string[];
-  does: string;
+  readonly usage: readonly string[];
+  /** What it does, in the bot's own words, without markdown characters. */
+  readonly summary: string;
 }
 
-export const COMMANDS: CommandHelp[] = [
-  { usage: ['recording <id> [<id> …]', 'rec <id>'], does: 'A details card for each recording, up to 5 IDs per message.' },
-  { usage: ['<id>', '<Webex recording URL>'], does: 'A message that is only a recording ID, or a Webex recording URL, works like the recording command.' },
-  { usage: ['recordings [N]', 'recordings [N] 30d'], does: 'Your N most recent recordings (10 unless you say, at most 50) of the last 7 days, or of the days you say, with a Details button.' },
-  { usage: ['recordings deleted', 'recordings topic:<words>'], does: 'Your recordings in the recycle bin, or those whose topic has these words; works with N and Nd too.' },
-  { usage: ['recordings owner:<email> [N] [Nd]'], does: 'Admins and compliance officers: that person\'s recordings from the whole organisation, at most 30 days back.' },
-  { usage: ['notify on', 'notify off', 'notify'], does: 'Get each new recording of yours by direct message as soon as Webex has it; stop; or see what is on.' },
-  { usage: ['notify here', 'notify off here'], does: 'In a group space: announce your new recordings there too, without links (they go by direct message to whoever asks); or stop.' },
-  { usage: ['connect'], does: 'Sign in with Webex, so that I can fetch recordings with your own access.' },
-  { usage: ['disconnect'], does: 'Forget your Webex sign-in.' },
-  { usage: ['timezone', 'timezone <IANA name>', 'timezone auto'], does: 'Show your time zone, set it (e.g. "timezone Europe/Paris"), or go back to your Webex profile\'s zone.' },
-  { usage: ['whoami', 'status'], does: 'Your linked Webex account, its recording access, and your time zone.' },
-  { usage: ['help'], does: 'This list.' },
-];
-
 export interface HelpCardInput {
+  /** The commands, in the order shown. */
+  commands: readonly HelpRow[];
   /** The bot's display name, for the group-space example ("@RecBot recording <id>"). */
   botName?: string;
   /** A sentence shown first, e.g. "Sorry, I didn't understand that." for unrecognised text. */
   lead?: string;
 }
 
-export function buildHelpCard(input: HelpCardInput = {}): BuiltCard {
+export function buildHelpCard(input: HelpCardInput): BuiltCard {
   const mention = `@${truncate(oneLine(input.botName ?? '').replace(/`/g, '') || 'bot name', 60)}`;
   const lead = input.lead ? truncate(oneLine(input.lead), 200) : '';
   const body: CardElement[] = [
@@ -40,33 +29,33 @@ export function buildHelpCard(input: HelpCardInput = {}): BuiltCard {
       'I show a Webex Calling recording as a card: topic, times in your time zone, duration, size and download links, fetched with your own Webex access.',
       { spacing: 'Small' },
     ),
-    ...COMMANDS.map(commandRow),
+    ...input.commands.map(commandRow),
     richText(
       [run('In a group space, mention me first: ', { isSubtle: true }), run(`${mention} recording <id>`, { fontType: 'Monospace', isSubtle: true })],
       'Medium',
     ),
   ];
-  const fallback = helpFallback(mention);
+  const fallback = helpFallback(input.commands, mention);
   return finishCard(body, [], lead ? `${lead}\n\n${fallback}` : fallback);
 }
 
-function commandRow(command: CommandHelp): ColumnSet {
+function commandRow(command: HelpRow): ColumnSet {
   return {
     type: 'ColumnSet',
     spacing: 'Medium',
     columns: [
       { type: 'Column', width: 40, items: command.usage.map((usage) => richText([run(usage, { fontType: 'Monospace', weight: 'Bolder' })], 'None')) },
-      { type: 'Column', width: 60, items: [richText([run(command.does)])] },
+      { type: 'Column', width: 60, items: [richText([run(command.summary)])] },
     ],
   };
 }
 
-function helpFallback(mention: string): string {
+function helpFallback(commands: readonly HelpRow[], mention: string): string {
   const lines = ['**Webex Recording Bot** — commands:'];
-  for (const command of COMMANDS) {
+  for (const command of commands) {
     const usage = command.usage.map((u) => `\`${u}\``).join(' or ');
     // The descriptions are the bot's own wording, written without markdown characters.
-    lines.push(`- ${usage}: ${command.does}`);
+    lines.push(`- ${usage}: ${command.summary}`);
   }
   lines.push(`In a group space, mention me first: \`${mention} recording <id>\``);
   return lines.join('\n');

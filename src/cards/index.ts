@@ -6,7 +6,7 @@ export type { RecordingCardInput, Audience, NoLinksCause } from './recordingCard
 export { buildRecordingListCard, MAX_LIST_ROWS } from './listCard';
 export type { RecordingListCardInput } from './listCard';
 export { buildHelpCard } from './helpCard';
-export type { HelpCardInput } from './helpCard';
+export type { HelpCardInput, HelpRow } from './helpCard';
 export { buildConnectCard } from './connectCard';
 export type { ConnectCardInput } from './connectCard';
 export type { ZoneSource } from './labels';

@@ -15,7 +15,6 @@ import { finishCard, fixedText, noteLine, oneLine, richText, run, truncate } fro
 import { statusWords, zoneLine, zoneLineMarkdown, type ZoneSource } from './labels';
 import { byteLength, cardByteSize, MAX_ACTIONS } from './limits';
 import type { Audience } from './recordingView';
-import { resolveZone } from './recordingView';
 import { CARD_SCHEMA, CARD_VERSION, type AdaptiveCard, type BuiltCard, type CardActionElement, type CardElement } from './schema';
 
 export interface RecordingListCardInput {
@@ -55,7 +54,8 @@ interface Row {
 }
 
 export function buildRecordingListCard(input: RecordingListCardInput): BuiltCard {
-  const { timeZone, zoneSource } = resolveZone(input.timeZone, input.zoneSource);
+  // The zone comes resolved (and known to Intl) from the one zone resolver, src/bot/zone.ts.
+  const { timeZone, zoneSource } = input;
   const rows = toRows(input.items, timeZone);
   const window = truncate(oneLine(input.windowDescription), 200);
   const title = TITLES[input.scope ?? 'own'];

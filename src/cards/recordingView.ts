@@ -11,7 +11,6 @@ import {
   formatRelative,
   formatSize,
   isHttpUrl,
-  isValidTimeZone,
   parseApiTime,
 } from '../format';
 import { oneLine, truncate } from './elements';
@@ -82,14 +81,10 @@ export interface RecordingViewInput {
   noLinksCause?: NoLinksCause;
 }
 
-/** A zone Intl does not know falls back to UTC, said so in the zone line. */
-export function resolveZone(timeZone: string, zoneSource: ZoneSource): { timeZone: string; zoneSource: ZoneSource } {
-  return isValidTimeZone(timeZone) ? { timeZone, zoneSource } : { timeZone: 'UTC', zoneSource: 'utc' };
-}
-
 export function describeRecording(input: RecordingViewInput): RecordingView {
   const { recording, now } = input;
-  const { timeZone, zoneSource } = resolveZone(input.timeZone, input.zoneSource);
+  // The zone comes resolved (and known to Intl) from the one zone resolver, src/bot/zone.ts.
+  const { timeZone, zoneSource } = input;
   const field = (value: unknown): string => truncate(oneLine(value), MAX_FIELD_CHARS);
   const optionalField = (value: unknown): string | undefined => (value ? field(value) : undefined);
   const links = recording.temporaryDirectDownloadLinks;

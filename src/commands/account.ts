@@ -1,27 +1,9 @@
-import { buildConnectCard } from '../cards';
-import type { Context } from '../bot/context';
-import type { Services } from '../bot/services';
 import { resolveZone, type ZoneSource } from '../bot/zone';
 import { escapeMarkdown, spelledTimeZone } from '../format';
 import { replyPrivately } from './private';
 import type { Handler } from './handler';
-
-/** The group-space note when a command needs a sign-in first. */
-export const SIGN_IN_FIRST_NOTE = "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message.";
 import { describeNotifications } from './notify-state';
-
-/**
- * Sends the connect card. In a group space the card (whose link is bound to the person) goes by
- * direct message, with a short note in the space.
- */
-export async function sendConnectCard(services: Services, ctx: Context, reason?: string, groupNote: string = SIGN_IN_FIRST_NOTE): Promise<void> {
-  const authorizeUrl = await services.signIn.start(ctx.personId);
-  const { card, fallback } = buildConnectCard({ authorizeUrl, ...(reason ? { reason } : {}) });
-  if (ctx.roomType === 'group') {
-    await ctx.reply({ markdown: groupNote });
-  }
-  await ctx.direct({ markdown: fallback, card });
-}
+import { sendConnectCard } from './sign-in-prompt';
 
 /** `connect`: the sign-in card; when already connected, says as whom and offers to switch. */
 export const connect: Handler<{ name: 'connect' }> = async (services, ctx) => {

@@ -1,5 +1,4 @@
 import { parseCardAction, type CardAction } from '../cards';
-import { buildRecordingCard } from '../cards';
 import type { Context } from '../bot/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../bot/errors';
 import type { Services } from '../bot/services';
@@ -7,8 +6,8 @@ import { NotConnectedError } from '../auth/tokens';
 import type { InboundClick } from '../transport/types';
 import { downloadWithToken } from '../webex/recordings';
 import type { Recording } from '../webex/types';
-import { sendConnectCard } from './account';
-import { answerRecording, audienceFor, audit, fetchRecordingForPerson, SIGN_IN_CLICK_REASON } from './recording';
+import { answerRecording, audienceFor, audit, fetchRecording, lazyViewer, openViewer, recordingCard } from '../recordings/service';
+import { sendConnectCard, SIGN_IN_CLICK_REASON } from './sign-in-prompt';
 
 /**
  * Card clicks. A click is always served with the clicker's own token, never the token of the
@@ -41,7 +40,7 @@ type ClickHandler<A extends CardAction> = (services: Services, ctx: Context, act
 
 /** "Send me the download links" on a group card: the links go to the clicker only, by DM. */
 const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = async (services, ctx, action) => {
-  const result = await fetchRecordingForPerson(services, ctx.personId, action.recordingId);
+  const result = await fetchRecording(services, await openViewer(services, ctx.personId), action.recordingId);
   if (!result.ok) {
     audit(services, ctx, action.recordingId, 'links-refused');
     const text = isAccessRefusal(result.error)
@@ -51,16 +50,7 @@ const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = as
     return 'refused';
   }
   audit(services, ctx, action.recordingId, 'links-sent');
-  const { card, fallback } = buildRecordingCard({
-    recording: result.recording,
-    timeZone: result.zone,
-    zoneSource: result.zoneSource,
-    now: services.now(),
-    audience: 'direct',
-    requesterId: ctx.personId,
-    ...(result.noLinksCause ? { noLinksCause: result.noLinksCause } : {}),
-    ...(result.callParty ? { callParty: result.callParty } : {}),
-  });
+  const { card, fallback } = recordingCard(services, result, 'direct', ctx.personId);
   await ctx.direct({ markdown: fallback, card });
   return 'ok';
 };
@@ -74,7 +64,7 @@ const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async 
   // Whether the old card goes is decided before answering, so the lead line can say so.
   const replacing = await askedForCard(services, click);
   const lead = replacing ? REFRESHED_REPLACING : REFRESHED;
-  const outcome = await answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType), lead);
+  const outcome = await answerRecording(services, ctx, lazyViewer(services, ctx.personId), action.recordingId, audienceFor(services, ctx.roomType), lead);
   if (outcome === 'ok' && replacing) {
     await services.messenger.remove(click.cardMessageId).catch((err: unknown) => {
       services.logger.warn({ err: String(err) }, 'could not delete the replaced card');
@@ -105,7 +95,7 @@ async function askedForCard(services: Services, click: InboundClick): Promise<bo
 
 /** "Details" on the list card: that recording's card, fetched with the clicker's token. */
 const details: ClickHandler<Extract<CardAction, { action: 'details' }>> = async (services, ctx, action) => {
-  return answerRecording(services, ctx, action.recordingId, audienceFor(services, ctx.roomType));
+  return answerRecording(services, ctx, lazyViewer(services, ctx.personId), action.recordingId, audienceFor(services, ctx.roomType));
 };
 
 const NOTE_LINKS: Array<{ key: keyof NonNullable<Recording['temporaryDirectDownloadLinks']>; title: string; file: string }> = [
@@ -119,7 +109,8 @@ const NOTE_LINKS: Array<{ key: keyof NonNullable<Recording['temporaryDirectDownl
  * clicker's token and posts the files. In a group space they go to the clicker by DM.
  */
 const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (services, ctx, action) => {
-  const result = await fetchRecordingForPerson(services, ctx.personId, action.recordingId);
+  const viewer = await openViewer(services, ctx.personId);
+  const result = await fetchRecording(services, viewer, action.recordingId);
   const send = ctx.roomType === 'group' ? ctx.direct : ctx.reply;
   if (!result.ok) {
     audit(services, ctx, action.recordingId, 'notes-refused');
@@ -138,7 +129,7 @@ const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (ser
     let file;
     try {
       // The person's token, refreshed once on a 401 like every other call made with it.
-      file = await services.tokens.withToken(ctx.personId, (token) => downloadWithToken(services.client, token, links[note.key] as string));
+      file = await viewer.session.withToken((token) => downloadWithToken(services.client, token, links[note.key] as string));
     } catch (err) {
       if (err instanceof NotConnectedError) throw err;
       await send({ markdown: describeFailure('download-file', err, what) });

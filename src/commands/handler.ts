@@ -1,4 +1,5 @@
-/** The shape every command handler has; handlers import it from here, never from the router that lists them. */
+/** The shape every command handler has; handlers import it from here, never from the registry that lists them. */
+import type { HelpRow } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
 import type { Command } from './parse';
@@ -6,6 +7,8 @@ import type { Command } from './parse';
 /** What a handler knows besides the command: the message that carried it. */
 export interface CommandMeta {
   readonly messageId: string;
+  /** The help card's rows (the registry's), for the handlers that show them. */
+  readonly help: readonly HelpRow[];
 }
 
 /** A command handler answers through the context and returns its outcome (for metrics). */

@@ -7,7 +7,7 @@ import { WebexApiError } from '../webex/errors';
 import { listRecordings, type ListRecordingsOptions } from '../webex/recordings';
 import type { ListFilters } from './parse';
 import { replyPrivately } from './private';
-import { askToConnect } from './recording';
+import { askToConnect } from './sign-in-prompt';
 import type { Handler } from './handler';
 
 /** The API's default window when no `from` is given. */
@@ -57,13 +57,12 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
   const now = services.now();
   const from = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   try {
-    const account = await services.store.getAccount(ctx.personId);
-    if (filters.owner && account && !account.tokens.scopes.some((s) => (ORG_LIST_SCOPES as readonly string[]).includes(s))) {
+    const session = await services.tokens.open(ctx.personId);
+    if (filters.owner && !session.scopes().some((s) => (ORG_LIST_SCOPES as readonly string[]).includes(s))) {
       await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
       return 'refused';
     }
-    const token = await services.tokens.accessToken(ctx.personId);
-    const { zone, source } = await resolveZone(services, ctx.personId, token);
+    const { zone, source } = await resolveZone(services, ctx.personId, await session.accessToken());
     const options: ListRecordingsOptions = {
       max: command.count,
       from: from.toISOString(),
@@ -75,7 +74,7 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
     };
     let items;
     try {
-      const page = await services.tokens.withToken(ctx.personId, (t) => listRecordings(services.client, t, options));
+      const page = await session.withToken((t) => listRecordings(services.client, t, options));
       items = page.items.slice(0, command.count);
     } catch (err) {
       if (err instanceof NotConnectedError) throw err;

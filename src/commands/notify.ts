@@ -2,7 +2,7 @@ import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
 import { NotConnectedError } from '../auth/tokens';
 import { WebexApiError } from '../webex/errors';
-import { sendConnectCard } from './account';
+import { sendConnectCard } from './sign-in-prompt';
 import { describeNotifications } from './notify-state';
 import { replyPrivately } from './private';
 import type { NotifyAction } from './parse';

@@ -1,5 +1,6 @@
 /**
- * Text → command, for the README's "Commands" table. Pure: no I/O. The bot's mention is already stripped.
+ * The commands' shapes and their argument parsers, for the README's "Commands" table. Pure: no
+ * I/O. Which word names which command is the registry's (`registry.ts`).
  */
 
 export const RECORDING_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -21,7 +22,7 @@ export type Command =
 /** `notify` (state), `notify on`, `notify off`, `notify here`, `notify off here`. */
 export type NotifyAction = 'on' | 'off' | 'here' | 'off-here';
 
-function parseNotifyArgs(args: string[]): Command {
+export function parseNotifyArgs(args: string[]): Extract<Command, { name: 'notify' }> {
   const words = args.map((a) => a.toLowerCase()).join(' ');
   const actions: Record<string, NotifyAction | null> = { '': null, on: 'on', off: 'off', here: 'here', 'on here': 'here', 'off here': 'off-here', 'here off': 'off-here' };
   const action = actions[words];
@@ -85,7 +86,7 @@ function looksLikeBareId(word: string): boolean {
   return UUID_IN_TEXT.test(word) && RECORDING_ID.test(word) && (word.length === 32 || word.length === 36);
 }
 
-function parseIds(words: string[]): { ids: string[]; invalid: string[]; tooMany: boolean } {
+export function parseIds(words: string[]): { ids: string[]; invalid: string[]; tooMany: boolean } {
   const ids: string[] = [];
   const invalid: string[] = [];
   for (const raw of words) {
@@ -102,13 +103,13 @@ function parseIds(words: string[]): { ids: string[]; invalid: string[]; tooMany:
   return { ids: ids.slice(0, MAX_IDS_PER_MESSAGE), invalid, tooMany: ids.length > MAX_IDS_PER_MESSAGE };
 }
 
-function parseRecordingsArgs(args: string[]): Command {
+export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'recordings' }> {
   let count = DEFAULT_LIST_SIZE;
   let days: number | null = null;
   const filters: ListFilters = {};
   const topicWords: string[] = [];
   let inTopic = false;
-  const problem = (text: string): Command => ({ name: 'recordings', count, days, problem: text });
+  const problem = (text: string): Extract<Command, { name: 'recordings' }> => ({ name: 'recordings', count, days, problem: text });
   for (const arg of args) {
     const n = /^(\d{1,4})$/.exec(arg);
     const d = /^(\d{1,3})d(ays?)?$/i.exec(arg);
@@ -146,49 +147,13 @@ function parseRecordingsArgs(args: string[]): Command {
   return { name: 'recordings', count: Math.min(count, MAX_LIST_SIZE), days, ...(hasFilters ? { filters } : {}) };
 }
 
-export function parseCommand(input: string): Command {
-  const text = input.trim().replace(/^\/+/, '').trim();
-  const words = text.split(/\s+/).filter(Boolean);
-  const head = (words[0] ?? '').toLowerCase();
-  const args = words.slice(1);
-  switch (head) {
-    case 'recording':
-    case 'rec':
-      return { name: 'recording', ...parseIds(args) };
-    case 'recordings':
-      return parseRecordingsArgs(args);
-    case 'connect':
-    case 'login':
-    case 'signin':
-      return { name: 'connect' };
-    case 'disconnect':
-    case 'logout':
-    case 'signout':
-      return { name: 'disconnect' };
-    case 'timezone':
-    case 'tz':
-      return { name: 'timezone', argument: args.length ? args.join(' ') : null };
-    case 'whoami':
-    case 'status':
-      return { name: 'whoami' };
-    case 'notify':
-    case 'notifications':
-      return parseNotifyArgs(args);
-    case 'help':
-    case '?':
-      return { name: 'help' };
-    case '':
-      return { name: 'unknown', text };
+/** A message that is only a recording ID or a Webex recording URL: that recording, else null. */
+export function bareRecording(words: string[]): Command | null {
+  if (words.length !== 1) return null;
+  const only = words[0]!;
+  if (/^https?:\/\//i.test(only)) {
+    const id = recordingIdFromUrl(only);
+    return id ? { name: 'recording', ids: [id], invalid: [], tooMany: false } : null;
   }
-  // A message that is only a recording ID or a Webex recording URL.
-  if (words.length === 1) {
-    const only = words[0]!;
-    if (/^https?:\/\//i.test(only)) {
-      const id = recordingIdFromUrl(only);
-      if (id) return { name: 'recording', ids: [id], invalid: [], tooMany: false };
-    } else if (looksLikeBareId(only)) {
-      return { name: 'recording', ids: [only], invalid: [], tooMany: false };
-    }
-  }
-  return { name: 'unknown', text };
+  return looksLikeBareId(only) ? { name: 'recording', ids: [only], invalid: [], tooMany: false } : null;
 }

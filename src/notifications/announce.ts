@@ -4,9 +4,8 @@
  * download links" sends them by DM, fetched with the clicker's token). Details and metadata are
  * read with the owner's token and time zone.
  */
-import { buildRecordingCard } from '../cards';
 import type { Services } from '../bot/services';
-import { audienceFor, fetchRecordingForPerson } from '../commands/recording';
+import { audienceFor, fetchRecordingForPerson, recordingCard } from '../recordings/service';
 import type { RecordingSubscription } from '../store/types';
 
 export type AnnounceOutcome = 'sent' | 'duplicate' | 'unavailable';
@@ -27,16 +26,9 @@ export async function announceRecording(services: Services, sub: RecordingSubscr
     logger.warn({ personId, recordingId, status: (result.error as { status?: unknown }).status }, 'new recording could not be fetched; will try again');
     return 'unavailable';
   }
-  const card = (audience: 'direct' | 'group-private' | 'group-public') =>
-    buildRecordingCard({
-      recording: result.recording,
-      timeZone: result.zone,
-      zoneSource: result.zoneSource,
-      now: services.now(),
-      audience,
-      requesterId: personId,
-      ...(result.callParty ? { callParty: result.callParty } : {}),
-    });
+  // Announcements have never said why a recording came without links; the card stays as it was.
+  const { noLinksCause: _unsaid, ...announced } = result;
+  const card = (audience: 'direct' | 'group-private' | 'group-public') => recordingCard(services, announced, audience, personId);
   logger.info({ audit: 'recording-notice', personId, recordingId, direct: sub.direct, rooms: sub.roomIds.length }, 'new recording announced');
   if (sub.direct) {
     const built = card('direct');

@@ -1,6 +1,7 @@
 import { buildConnectCard, buildHelpCard } from '../../src/cards';
 import { NOT_UNDERSTOOD } from '../../src/commands/help';
-import { SIGN_IN_CLICK_REASON, SIGN_IN_EXPIRED_REASON, SIGN_IN_PENDING_REASON } from '../../src/commands/recording';
+import { HELP_ROWS } from '../../src/commands/registry';
+import { SIGN_IN_CLICK_REASON, SIGN_IN_EXPIRED_REASON, SIGN_IN_PENDING_REASON } from '../../src/commands/sign-in-prompt';
 import { expectGolden } from './helpers/golden';
 import { allStrings, elementsOfType } from './helpers/fixtures';
 
@@ -8,7 +9,7 @@ const AUTHORIZE_URL =
   'https://webexapis.com/v1/authorize?response_type=code&client_id=C0ffee&redirect_uri=https%3A%2F%2Fbot.example.com%2Foauth%2Fcallback&scope=spark%3Arecordings_read%20spark%3Apeople_read&state=st4te&code_challenge=abc&code_challenge_method=S256';
 
 describe('help card', () => {
-  const built = buildHelpCard({ botName: 'RecBot' });
+  const built = buildHelpCard({ botName: 'RecBot', commands: HELP_ROWS });
 
   it('matches the golden card', () => {
     expectGolden('help', built);
@@ -44,7 +45,7 @@ describe('help card', () => {
   });
 
   it('works without a bot name', () => {
-    expect(allStrings(buildHelpCard().card)).toContain('@bot name recording <id>');
+    expect(allStrings(buildHelpCard({ commands: HELP_ROWS }).card)).toContain('@bot name recording <id>');
   });
 });
 
@@ -88,7 +89,7 @@ describe('cards as the bot sends them', () => {
   it('match the golden cards: a kept request, an account already connected, text not understood', () => {
     expectGolden('connect--pending-request', buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: SIGN_IN_PENDING_REASON }));
     expectGolden('connect--already-connected', buildConnectCard({ authorizeUrl: AUTHORIZE_URL, reason: reasons[3]! }));
-    expectGolden('help--not-understood', buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD }));
+    expectGolden('help--not-understood', buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD, commands: HELP_ROWS }));
   });
 
   it.each(reasons)('the connect card says no sentence twice (reason: %s)', (reason) => {
@@ -100,7 +101,7 @@ describe('cards as the bot sends them', () => {
   });
 
   it('the help card for text not understood says so first, on the card and in the fallback', () => {
-    const built = buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD });
+    const built = buildHelpCard({ botName: 'RecBot', lead: NOT_UNDERSTOOD, commands: HELP_ROWS });
     expect((built.card.body as Array<{ text?: string }>)[0]!.text).toBe(NOT_UNDERSTOOD);
     expect(built.fallback.startsWith(NOT_UNDERSTOOD)).toBe(true);
   });

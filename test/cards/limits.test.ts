@@ -17,6 +17,7 @@ import {
   type BuiltCard,
 } from '../../src/cards';
 import { assertWithinLimits } from '../../src/cards/limits';
+import { HELP_ROWS } from '../../src/commands/registry';
 import type { RecordingListItem } from '../../src/webex/types';
 import { parseCard } from './helpers/adaptiveCards';
 import { loadRecording, REQUESTER_ID, scenarioName, SCENARIOS } from './helpers/fixtures';
@@ -61,7 +62,7 @@ for (const count of [0, 1, 5, 6, 50]) {
     }),
   ]);
 }
-cards.push(['help', buildHelpCard({ botName: 'RecBot' })]);
+cards.push(['help', buildHelpCard({ botName: 'RecBot', commands: HELP_ROWS })]);
 cards.push(['connect', buildConnectCard({ authorizeUrl: 'https://webexapis.com/v1/authorize?state=x', reason: 'Your sign-in expired.' })]);
 
 describe.each(cards)('%s', (_name, built) => {

@@ -213,20 +213,6 @@ describe('expiry', () => {
   });
 });
 
-describe('time zone handling', () => {
-  it('falls back to UTC, and says so, when given a zone Intl does not know', () => {
-    const built = buildRecordingCard({
-      recording: loadRecording('seed-sample'),
-      timeZone: 'Mars/Olympus',
-      zoneSource: 'override',
-      now: new Date('2023-11-09T09:58:00Z'),
-      audience: 'direct',
-      requesterId: REQUESTER_ID,
-    });
-    expect(runs(built)).toEqual(expect.arrayContaining(['Wed 1 Nov 2023, 07:27 UTC', expect.stringMatching(/^Times in UTC \(no time zone/)]));
-  });
-});
-
 describe('group space with private links', () => {
   it('replaces downloads and notes with "Send me the download links"', () => {
     const built = build('all-links', 'group-private');

@@ -1,4 +1,5 @@
-import { parseCommand, recordingIdFromUrl } from '../../src/commands/parse';
+import { recordingIdFromUrl } from '../../src/commands/parse';
+import { parseCommand } from '../../src/commands/registry';
 
 describe('parseCommand', () => {
   it.each([
