@@ -1,8 +1,9 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Outcome } from './outcomes';
 
 /** Prometheus metrics served at /metrics: commands by outcome, Webex calls by status, latency. */
 export interface Metrics {
-  recordOutcome(command: string, outcome: string, seconds: number): void;
+  recordOutcome(command: string, outcome: Outcome, seconds: number): void;
   recordWebexCall(info: { method: string; path: string; status: number; durationMs: number }): void;
   /** An error nobody caught (see last-resort.ts). */
   recordProcessFault(kind: string): void;

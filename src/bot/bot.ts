@@ -5,6 +5,7 @@ import { describeFailure, isPostFailure } from './errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from './context';
 import { RateLimiter } from './rate-limit';
+import type { HandlerOutcome, Outcome } from '../outcomes';
 import type { Services } from './services';
 
 export interface Bot {
@@ -42,7 +43,7 @@ export function createBot(services: Services): Bot {
     return work;
   }
 
-  async function runCommand(ctx: Context, command: Command, messageId: string): Promise<string> {
+  async function runCommand(ctx: Context, command: Command, messageId: string): Promise<HandlerOutcome> {
     return handlerFor(command)(services, ctx, command, { messageId, help: HELP_ROWS });
   }
 
@@ -50,7 +51,7 @@ export function createBot(services: Services): Bot {
     const started = process.hrtime.bigint();
     const ctx = createContext(messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
     let command: Command = parseCommand(event.text);
-    let outcome = 'error';
+    let outcome: Outcome = 'error';
     try {
       if (!emailAllowed(event.personEmail, services.settings.allowedEmailDomains)) {
         outcome = 'refused-domain';
@@ -79,7 +80,7 @@ export function createBot(services: Services): Bot {
 
   async function onClick(event: InboundClick): Promise<void> {
     const started = process.hrtime.bigint();
-    let outcome = 'error';
+    let outcome: Outcome = 'error';
     const ctx = createContext(messenger, event, {
       parentOf: async () => {
         if (event.roomType !== 'group') return undefined;

@@ -6,6 +6,7 @@ import type { Store } from '../store/types';
 import type { PersonNameCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';
 import type { ProgressTimers } from '../commands/progress';
+import type { Outcome } from '../outcomes';
 import type { Messenger } from './messenger';
 
 /** Everything a command handler may use. Built once in the composition root. */
@@ -33,5 +34,5 @@ export interface Services {
   /** Display names of the people recordings' calls were with; one cache per bot when absent. */
   readonly personNames?: PersonNameCache;
   /** Counts one handled command or click by outcome (metrics). */
-  readonly recordOutcome: (command: string, outcome: string, seconds: number) => void;
+  readonly recordOutcome: (command: string, outcome: Outcome, seconds: number) => void;
 }

@@ -3,6 +3,7 @@ import type { Context } from '../bot/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../bot/errors';
 import type { Services } from '../bot/services';
 import { NotConnectedError } from '../auth/tokens';
+import type { HandlerOutcome } from '../outcomes';
 import type { InboundClick } from '../transport/types';
 import { downloadWithToken } from '../webex/recordings';
 import type { Recording } from '../webex/types';
@@ -13,7 +14,7 @@ import { sendConnectCard, SIGN_IN_CLICK_REASON } from './sign-in-prompt';
  * Card clicks. A click is always served with the clicker's own token, never the token of the
  * person who asked for the card (README, opening section).
  */
-export async function handleClick(services: Services, ctx: Context, click: InboundClick): Promise<string> {
+export async function handleClick(services: Services, ctx: Context, click: InboundClick): Promise<HandlerOutcome> {
   const action = parseCardAction(click.inputs);
   if (!action) {
     services.logger.warn({ personId: click.personId }, 'card click with unknown inputs ignored');
@@ -36,7 +37,7 @@ export async function handleClick(services: Services, ctx: Context, click: Inbou
   }
 }
 
-type ClickHandler<A extends CardAction> = (services: Services, ctx: Context, action: A, click: InboundClick) => Promise<string>;
+type ClickHandler<A extends CardAction> = (services: Services, ctx: Context, action: A, click: InboundClick) => Promise<HandlerOutcome>;
 
 /** "Send me the download links" on a group card: the links go to the clicker only, by DM. */
 const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = async (services, ctx, action) => {

@@ -2,6 +2,7 @@
 import type { HelpRow } from '../cards';
 import type { Context } from '../bot/context';
 import type { Services } from '../bot/services';
+import type { HandlerOutcome } from '../outcomes';
 import type { Command } from './parse';
 
 /** What a handler knows besides the command: the message that carried it. */
@@ -11,5 +12,5 @@ export interface CommandMeta {
   readonly help: readonly HelpRow[];
 }
 
-/** A command handler answers through the context and returns its outcome (for metrics). */
-export type Handler<C extends Command> = (services: Services, ctx: Context, command: C, meta: CommandMeta) => Promise<string>;
+/** A command handler answers through the context and returns its outcome (counted in metrics). */
+export type Handler<C extends Command> = (services: Services, ctx: Context, command: C, meta: CommandMeta) => Promise<HandlerOutcome>;

@@ -5,10 +5,11 @@ import { WebexApiError } from '../webex/errors';
 import { sendConnectCard } from './sign-in-prompt';
 import { describeNotifications } from './notify-state';
 import { replyPrivately } from './private';
+import type { HandlerOutcome } from '../outcomes';
 import type { NotifyAction } from './parse';
 import type { Handler } from './handler';
 
-async function answerState(services: Services, ctx: Context): Promise<string> {
+async function answerState(services: Services, ctx: Context): Promise<HandlerOutcome> {
   // What the person has switched on is theirs: from a group space it goes by direct message.
   await replyPrivately(ctx, { markdown: describeNotifications(await services.store.getSubscription(ctx.personId), ctx) });
   return 'ok';
@@ -19,7 +20,7 @@ const ON_TEXT =
 const HERE_TEXT =
   'Done: your new recordings will be announced in this space too, without download links; whoever clicks "Send me the download links" gets them by direct message, with their own access. `notify off here` stops it.';
 
-async function change(services: Services, ctx: Context, action: NotifyAction): Promise<string> {
+async function change(services: Services, ctx: Context, action: NotifyAction): Promise<HandlerOutcome> {
   const notifications = services.notifications;
   if (!notifications) {
     await ctx.reply({ markdown: 'New-recording notifications are not available on this bot.' });
