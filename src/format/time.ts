@@ -10,16 +10,15 @@
  * costs far more than using it, and date-fns-tz built several per formatted time, which made
  * time formatting the largest cost of a recording card.
  */
-import { parseISO } from 'date-fns';
 import { formatSpan } from './duration';
+import { parseIsoTime } from './iso-time';
 
 export const UNKNOWN_TIME = 'unknown time';
 
 /** Parses an ISO 8601 string from the API; `undefined` when it is not a valid time. */
 export function parseApiTime(iso: string | undefined): Date | undefined {
   if (typeof iso !== 'string' || iso.length === 0) return undefined;
-  const date = parseISO(iso);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return parseIsoTime(iso);
 }
 
 /** The calendar and clock fields of an instant in a zone, in English. */

@@ -12,7 +12,8 @@ import type { Message, Person } from '../../src/webex/types';
  * what the Procfile runs) in a child process wired to it in webhook mode.
  */
 
-export const BOT_ENTRY = resolve(__dirname, '../../dist/index.js');
+/** The built bot; `E2E_BOT_ENTRY` points the suites at another build, e.g. a production install's (scripts/check-production-install.sh). */
+export const BOT_ENTRY = process.env.E2E_BOT_ENTRY ? resolve(process.env.E2E_BOT_ENTRY) : resolve(__dirname, '../../dist/index.js');
 export const CLIENT_ID = 'C-test-integration';
 export const CLIENT_SECRET = 'integration-secret-for-tests';
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
