@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, sleep, startBotProcess, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
+import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, startBotProcess, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
 import { signBody } from '../../src/transport/signature';
 
 /**
@@ -39,14 +39,18 @@ describe('foundation (e2e)', () => {
   });
 
   it('ignores a group message that does not mention it, and answers one that does', async () => {
-    const before = world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id).length;
-    world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' });
-    await sleep(1000);
-    expect(world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id)).toHaveLength(before);
+    const botReplies = () => world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id);
+    const before = botReplies().length;
+    const unmentioned = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' });
 
+    // The mentioned message, sent after, is answered; by then nothing reached the bot for the first.
     const reply = nextBotMessage(world, world.group);
     const asked = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true });
     const message = await reply;
+    expect(world.emulator.deliveries.some((d) => d.dataId === asked.id)).toBe(true);
+    expect(world.emulator.deliveries.some((d) => d.dataId === unmentioned.id)).toBe(false);
+    expect(world.emulator.calls.some((c) => c.path.startsWith(`/v1/messages/${unmentioned.id}`))).toBe(false);
+    expect(botReplies()).toHaveLength(before + 1);
     expect(cardOf(message).type).toBe('AdaptiveCard');
     expect(message.parentId).toBe(asked.id);
   });
@@ -65,24 +69,34 @@ describe('foundation (e2e)', () => {
     };
     await setStatus('inactive');
     const message = world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
+    const later = world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
     await world.emulator.idle();
     await setStatus('active');
 
-    const envelope = JSON.stringify({
+    const envelopeOf = (id: string) => JSON.stringify({
       id: 'webhook-id', name: 'webex-recording-bot', resource: 'messages', event: 'created', targetUrl: `${bot.url}/webhooks/webex`,
-      data: { id: message.id, roomId: world.aliceDirect, roomType: 'direct', personId: world.alice.id },
+      data: { id, roomId: world.aliceDirect, roomType: 'direct', personId: world.alice.id },
     });
-    const send = (headers: Record<string, string>) =>
-      fetch(`${bot.url}/webhooks/webex`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: envelope });
+    const envelope = envelopeOf(message.id);
+    const send = (headers: Record<string, string>, body = envelope) =>
+      fetch(`${bot.url}/webhooks/webex`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const botMessages = () => world.emulator.messages(world.aliceDirect).filter((m) => m.personId === world.botPerson.id).length;
+    const fetched = (id: string) => world.emulator.calls.some((c) => c.method === 'GET' && c.path.startsWith(`/v1/messages/${id}`));
     const before = botMessages();
     expect((await send({})).status).toBe(401);
     expect((await send({ 'x-spark-signature': signBody('wrong-secret', envelope) })).status).toBe(401);
     expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, `${envelope} `) })).status).toBe(401);
-    await sleep(750);
-    expect(botMessages()).toBe(before);
 
-    // The same envelope, correctly signed, is processed: the refusals above were the signature's doing.
+    // A correctly signed event sent after the refusals is answered, and the refused one was never read.
+    const laterReply = nextBotMessage(world, world.aliceDirect);
+    const laterEnvelope = envelopeOf(later.id);
+    expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, laterEnvelope) }, laterEnvelope)).status).toBe(200);
+    expect(cardOf(await laterReply).type).toBe('AdaptiveCard');
+    expect(fetched(later.id)).toBe(true);
+    expect(fetched(message.id)).toBe(false);
+    expect(botMessages()).toBe(before + 1);
+
+    // The refused envelope, correctly signed, is processed (it was not taken as seen): the refusals were the signature's doing.
     const reply = nextBotMessage(world, world.aliceDirect);
     expect((await send({ 'x-spark-signature': signBody(WEBHOOK_SECRET, envelope) })).status).toBe(200);
     expect(cardOf(await reply).type).toBe('AdaptiveCard');
