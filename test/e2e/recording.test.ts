@@ -65,14 +65,6 @@ describe('recording details (e2e)', () => {
     expect(allTextOf(await reply)).toContain('call with default');
   });
 
-  it('refuses an invalid ID without calling Webex', async () => {
-    const before = world.emulator.calls.filter((c) => c.path.startsWith('/v1/convergedRecordings')).length;
-    const reply = nextBotMessage(world, world.aliceDirect);
-    world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'recording ../../people/me' });
-    expect((await reply).markdown).toMatch(/doesn't look like a recording ID/);
-    expect(world.emulator.calls.filter((c) => c.path.startsWith('/v1/convergedRecordings')).length).toBe(before);
-  });
-
   it('keeps links out of a group space and gives them by DM to those who may fetch them', async () => {
     const reply = nextBotMessage(world, team);
     const asked = world.emulator.say({ as: world.alice.id, roomId: team, text: `recording ${SEED}`, mentionBot: true });
@@ -103,8 +95,11 @@ describe('recording details (e2e)', () => {
     const carlaCalls = recordingCalls(SEED).slice(callsBefore);
     expect(carlaCalls.map((c) => c.caller.personId)).toContain(carla.id);
     expect(carlaCalls.map((c) => c.caller.personId)).not.toContain(world.alice.id);
-    await sleep(300);
-    expect(world.emulator.messages(team).length).toBe(groupBefore);
+    // A question asked in the space after the clicks is answered there, and is all the space got.
+    const later = nextBotMessage(world, team);
+    const question = world.emulator.say({ as: world.alice.id, roomId: team, text: 'help', mentionBot: true });
+    expect((await later).parentId).toBe(question.id);
+    expect(world.emulator.messages(team).length).toBe(groupBefore + 2);
   });
 
   it('asks a person who is not connected to sign in: a note in the group, the card by DM, then answers', async () => {
