@@ -53,11 +53,18 @@ describe('the bot in-process', () => {
       h.webex
         .intercept({ path: `/v1/convergedRecordings/${SEED}`, method: 'GET', headers: { authorization: `Bearer access-${ALICE.personId}`, timezone: 'Asia/Singapore' } })
         .reply(200, seedRecording, { headers: { 'content-type': 'application/json' } });
+      // Who the call was with: this test's Webex knows nothing about it, and the card goes without.
+      h.webex
+        .intercept({ path: `/v1/convergedRecordings/${SEED}/metadata`, method: 'GET', headers: { authorization: `Bearer access-${ALICE.personId}` } })
+        .reply(404, { message: 'The requested resource could not be found.' }, { headers: { 'content-type': 'application/json' } });
       const posted = await h.say(`recording ${SEED}`);
       expect(posted).toHaveLength(1);
       expect(cardTypeOf(posted[0]!)).toBe('AdaptiveCard');
       expect(JSON.stringify(posted[0]!.message.card)).toContain('call with default');
-      expect(h.webexCalls()).toEqual([{ method: 'GET', path: `/v1/convergedRecordings/${SEED}` }]);
+      expect(h.webexCalls().map((c) => `${c.method} ${c.path}`).sort()).toEqual([
+        `GET /v1/convergedRecordings/${SEED}`,
+        `GET /v1/convergedRecordings/${SEED}/metadata`,
+      ]);
     });
 
     it('sets, shows and clears the time-zone override', async () => {
