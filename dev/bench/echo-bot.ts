@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createRestMessenger } from '../../src/bot/rest-messenger';
+import { createRestMessenger } from '../../src/replies/rest-messenger';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createServer } from '../../src/server';

@@ -7,7 +7,7 @@ import { buildAuthorizeUrl, createPkcePair, exchangeCode } from '../webex/oauth'
 import { getMe } from '../webex/people';
 import type { Person } from '../webex/types';
 import { tokenSetFrom } from './tokens';
-import { describeFailure } from '../bot/errors';
+import { describeFailure } from '../errors/messages';
 import { boundedEcho, resultPage } from './pages';
 
 /** How long a sign-in link stays valid. */

@@ -54,7 +54,7 @@ interface Row {
 }
 
 export function buildRecordingListCard(input: RecordingListCardInput): BuiltCard {
-  // The zone comes resolved (and known to Intl) from the one zone resolver, src/bot/zone.ts.
+  // The zone comes resolved (and known to Intl) from the one zone resolver, src/timezones/zone.ts.
   const { timeZone, zoneSource } = input;
   const rows = toRows(input.items, timeZone);
   const window = truncate(oneLine(input.windowDescription), 200);

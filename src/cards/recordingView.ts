@@ -83,7 +83,7 @@ export interface RecordingViewInput {
 
 export function describeRecording(input: RecordingViewInput): RecordingView {
   const { recording, now } = input;
-  // The zone comes resolved (and known to Intl) from the one zone resolver, src/bot/zone.ts.
+  // The zone comes resolved (and known to Intl) from the one zone resolver, src/timezones/zone.ts.
   const { timeZone, zoneSource } = input;
   const field = (value: unknown): string => truncate(oneLine(value), MAX_FIELD_CHARS);
   const optionalField = (value: unknown): string | undefined => (value ? field(value) : undefined);

@@ -1,4 +1,4 @@
-import { resolveZone, type ZoneSource } from '../bot/zone';
+import { resolveZone, type ZoneSource } from '../timezones/zone';
 import { escapeMarkdown, spelledTimeZone } from '../format';
 import { replyPrivately } from './private';
 import type { Handler } from './handler';

@@ -1,6 +1,6 @@
 import { buildRecordingListCard } from '../cards';
-import { describeFailure } from '../bot/errors';
-import { resolveZone } from '../bot/zone';
+import { describeFailure } from '../errors/messages';
+import { resolveZone } from '../timezones/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { escapeMarkdown } from '../format';
 import { WebexApiError } from '../webex/errors';

@@ -1,5 +1,5 @@
-import type { Context } from '../bot/context';
-import type { Outgoing } from '../bot/messenger';
+import type { Context } from '../replies/context';
+import type { Outgoing } from '../replies/messenger';
 
 /**
  * Answers about the person themselves (their recordings, account, time zone, sign-in) are theirs

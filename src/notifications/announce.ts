@@ -4,7 +4,7 @@
  * download links" sends them by DM, fetched with the clicker's token). Details and metadata are
  * read with the owner's token and time zone.
  */
-import type { Services } from '../bot/services';
+import type { Services } from '../dispatch/services';
 import { audienceFor, fetchRecordingForPerson, recordingCard } from '../recordings/service';
 import type { RecordingSubscription } from '../store/types';
 

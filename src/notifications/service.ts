@@ -4,7 +4,7 @@
  * per-person poll otherwise) and what is done with a new recording (announce.ts).
  */
 import { NotConnectedError } from '../auth/tokens';
-import type { Services } from '../bot/services';
+import type { Services } from '../dispatch/services';
 import { RECORDING_ID } from '../commands/parse';
 import type { Notifications } from './types';
 import { announceRecording } from './announce';

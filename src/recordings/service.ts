@@ -5,10 +5,10 @@
  */
 import { buildRecordingCard, type Audience, type NoLinksCause } from '../cards';
 import type { BuiltCard } from '../cards';
-import type { Context } from '../bot/context';
-import { describeRecordingError } from '../bot/errors';
-import type { Services } from '../bot/services';
-import { resolveZone, type ZoneSource } from '../bot/zone';
+import type { Context } from '../replies/context';
+import { describeRecordingError } from '../errors/messages';
+import type { Services } from '../dispatch/services';
+import { resolveZone, type ZoneSource } from '../timezones/zone';
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
 import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from '../commands/progress';
 import { fetchCallParty, PersonNameCache, type CallParty } from '../webex/call-party';

@@ -1,6 +1,6 @@
 /**
  * The one error type for everything that goes wrong talking to Webex. Callers turn it into the
- * human messages of src/bot/errors.ts from `status`, `kind`, `retryAfter` and `trackingId`.
+ * human messages of src/errors/messages.ts from `status`, `kind`, `retryAfter` and `trackingId`.
  *
  * The message is built here, from fields that cannot hold secrets: the method, the path without
  * its query string, the status and the tracking ID. It never holds a token, an Authorization
@@ -46,7 +46,7 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([423, 429, 502, 503, 504
  * Whether a status is worth another attempt: 429 and 423 (come back later, usually with
  * `Retry-After`), 502, 503, 504 (a proxy or an overloaded server).
  *
- * 500 is not retried: it has a message of its own in src/bot/errors.ts, and a 500 from Webex usually repeats for the same request. Other 4xx are the
+ * 500 is not retried: it has a message of its own in src/errors/messages.ts, and a 500 from Webex usually repeats for the same request. Other 4xx are the
  * request's fault and are never retried.
  */
 export function isRetryableStatus(status: number): boolean {

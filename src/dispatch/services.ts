@@ -7,7 +7,7 @@ import type { PersonNameCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';
 import type { ProgressTimers } from '../commands/progress';
 import type { Outcome } from '../outcomes';
-import type { Messenger } from './messenger';
+import type { Messenger } from '../replies/messenger';
 
 /** Everything a command handler may use. Built once in the composition root. */
 export interface Services {

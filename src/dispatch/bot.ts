@@ -1,9 +1,9 @@
 import type { Command } from '../commands/parse';
 import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
-import { describeFailure, isPostFailure } from './errors';
+import { describeFailure, isPostFailure } from '../errors/messages';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
-import { createContext, type Context } from './context';
+import { createContext, type Context } from '../replies/context';
 import { RateLimiter } from './rate-limit';
 import type { HandlerOutcome, Outcome } from '../outcomes';
 import type { Services } from './services';

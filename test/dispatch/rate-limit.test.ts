@@ -1,4 +1,4 @@
-import { RateLimiter } from '../../src/bot/rate-limit';
+import { RateLimiter } from '../../src/dispatch/rate-limit';
 
 describe('RateLimiter', () => {
   it('allows N a minute, warns once, then drops until the window moves', () => {
