@@ -9,9 +9,9 @@
 import { MockAgent, type Interceptable } from 'undici';
 import { createSignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
-import { createBot, type Bot } from '../../src/bot/bot';
-import type { Destination, Messenger, Outgoing } from '../../src/bot/messenger';
-import type { Services } from '../../src/bot/services';
+import { createBot, type Bot } from '../../src/dispatch/bot';
+import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
+import type { Services } from '../../src/dispatch/services';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
