@@ -3,7 +3,7 @@
  * the bot (one webhook per person, registered with their token, when PUBLIC_URL is set; a
  * per-person poll otherwise) and what is done with a new recording (announce.ts).
  */
-import { NotConnectedError } from '../auth/tokens';
+import { NotConnectedError, type PersonSession } from '../auth/tokens';
 import type { Services } from '../dispatch/services';
 import { RECORDING_ID } from '../commands/parse';
 import type { Notifications } from './types';
@@ -39,9 +39,11 @@ export function createNotifications(services: Services, settings: NotificationSe
     void work.finally(() => inFlight.delete(work));
   };
 
-  async function register(personId: string): Promise<void> {
+  /** `session`: the sign-in the command already opened (else it is opened here). */
+  async function register(personId: string, session?: PersonSession): Promise<void> {
     if (!webhookUrl || !secret) return;
-    const webhook = await tokens.withToken(personId, (token) => ensureRecordingWebhook(client, token, { targetUrl: webhookUrl, secret, logger }));
+    const ensure = (token: string) => ensureRecordingWebhook(client, token, { targetUrl: webhookUrl, secret, logger });
+    const webhook = await (session ? session.withToken(ensure) : tokens.withToken(personId, ensure));
     await store.setSubscriptionWebhook(personId, webhook.id);
   }
 
@@ -55,15 +57,17 @@ export function createNotifications(services: Services, settings: NotificationSe
   return {
     mode,
     async enable(personId, change) {
-      // The token is checked (and the webhook registered) before anything is stored.
-      await tokens.accessToken(personId);
+      // The token is checked (and the webhook registered) before anything is stored; the
+      // sign-in is read once for both.
+      const session = await tokens.open(personId);
+      await session.accessToken();
       const sub = await store.subscribe(
         personId,
         { ...(change.direct ? { direct: true } : {}), ...(change.roomId ? { addRoomId: change.roomId } : {}) },
         new Date(now()),
       );
       try {
-        await register(personId);
+        await register(personId, session);
       } catch (err) {
         if (!sub.webhookId) await store.unsubscribe(personId, {});
         throw err;

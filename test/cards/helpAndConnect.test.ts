@@ -15,7 +15,7 @@ describe('help card', () => {
     expectGolden('help', built);
   });
 
-  it('lists every command of the spec, in card and fallback', () => {
+  it("lists every command of the README's command table, in card and fallback", () => {
     const usages = [
       'recording <id> [<id> …]',
       'rec <id>',

@@ -9,6 +9,7 @@ import { MockAgent } from 'undici';
 import type { SignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot } from '../../src/dispatch/bot';
+import { createNotifications } from '../../src/notifications/service';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
 import type { Services } from '../../src/dispatch/services';
 import { resolveZone } from '../../src/timezones/zone';
@@ -79,6 +80,14 @@ async function world(options: { accessTokenExpiresAt?: Date } = {}): Promise<Wor
   }).persist();
   api.intercept({ path: /^\/v1\/convergedRecordings\?/, method: 'GET' }).reply(answer(200, { items: IDS.map((id) => ({ ...recordingJson, id })) })).persist();
   api.intercept({ path: '/v1/access_token', method: 'POST' }).reply(answer(200, { access_token: 'alice-fresh', expires_in: 3600, refresh_token: 'alice-refresh-2', scope: 'spark:recordings_read spark:people_read' })).persist();
+
+  const hooks: Array<Record<string, unknown>> = [];
+  api.intercept({ path: /^\/v1\/webhooks/, method: 'GET' }).reply((opts) => answer(200, { items: hooks })(opts)).persist();
+  api.intercept({ path: '/v1/webhooks', method: 'POST' }).reply((opts) => {
+    const hook = { ...(JSON.parse(String(opts.body)) as Record<string, unknown>), id: `hook-${hooks.length + 1}`, status: 'active', created: NOW.toISOString() };
+    hooks.push(hook);
+    return answer(200, hook)(opts);
+  }).persist();
 
   const logger = silentLogger();
   const now = () => NOW;
@@ -166,6 +175,20 @@ describe('one read of the account per command', () => {
     expect(cards(w)).toHaveLength(1);
     expect(w.reads.get('getAccount')).toBe(1);
     expect(w.reads.get('getSettings')).toBe(1);
+  });
+});
+
+describe('one read of the account for notify on', () => {
+  let w: World;
+  afterEach(async () => w.close());
+
+  it('webhook mode: the token checked and the webhook registered with one read', async () => {
+    w = await world();
+    const notifications = createNotifications(w.services, { webhookUrl: 'https://bot.example/webhooks/recordings', webhookSecret: 'secret', pollIntervalMs: 60_000 }, () => NOW.getTime());
+    await createBot({ ...w.services, notifications }).handle(message('notify on'));
+    expect(w.webexCalls).toContain('POST /v1/webhooks');
+    expect(w.posted.map((p) => p.message.markdown).join('\n')).toMatch(/^Done: I will send you each new recording/m);
+    expect(w.reads.get('getAccount')).toBe(1);
   });
 });
 
