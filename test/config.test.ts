@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       production: false,
       oauthRedirectUri: 'http://localhost:3000/oauth/callback',
+      recordingWebhookUrl: null,
+      recordingPollIntervalMs: 5 * 60_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -41,6 +43,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...minimal, PUBLIC_URL: 'https://bot.example.com/', WEBHOOK_SECRET: 's' });
     expect(config.webhookUrl).toBe('https://bot.example.com/webhooks/webex');
     expect(config.oauthRedirectUri).toBe('https://bot.example.com/oauth/callback');
+    expect(config.recordingWebhookUrl).toBe('https://bot.example.com/webhooks/recordings');
+  });
+
+  it('reads RECORDING_POLL_MINUTES and refuses nonsense', () => {
+    expect(loadConfig({ ...minimal, RECORDING_POLL_MINUTES: '2' }).recordingPollIntervalMs).toBe(120_000);
+    expect(problemsOf({ ...minimal, RECORDING_POLL_MINUTES: 'often' }).join('\n')).toContain('RECORDING_POLL_MINUTES');
   });
 
   it('lists every problem at once', () => {

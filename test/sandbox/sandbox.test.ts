@@ -179,3 +179,14 @@ test('the owner clicking the same button gets the links by DM', async () => {
   // The emulator hands out links that expire three hours after the fetch, a moment ago.
   expect(acceptableExpiryLines(Date.now())).toContainEqual(text.match(/Links expire at [^\n]*? in 2 h 59 min/)?.[0]);
 });
+
+test('"New call recording" with notify on: the owner gets the new recording\'s card by DM, with who the call was with', async () => {
+  await actAs(page, 'owner', 'direct');
+  await page.getByTestId('quick-notify on').click();
+  await botMessage(page, 'by direct message as soon as Webex has it').waitFor();
+  await page.getByTestId('new-recording').click();
+  const card = page.getByTestId('card').filter({ hasText: 'Call with' }).filter({ hasText: 'Colin Colleague (+1 555 0100), outgoing' }).last();
+  await card.waitFor();
+  await expect(cardButton(card, 'Download audio (MP3)').count()).resolves.toBe(1);
+  await screenshotFor(page, 'sandbox-new-recording.png');
+});

@@ -36,6 +36,8 @@ export const api = {
   calls: async (since) => items(await request('GET', `/api/calls?since=${since}`)),
   say: (as, roomId, text, mentionBot) => request('POST', '/api/say', { as, roomId, text, mentionBot }),
   click: (as, messageId, inputs) => request('POST', '/api/click', { as, messageId, inputs }),
+  /** A call recording appears now for `owner` (email) and their recording webhooks fire. */
+  newRecording: (owner, call) => request('POST', '/api/recordings/new', { owner, ...(call ? { call } : {}) }),
   /** Server-sent events of the emulator: 'call' and 'message'. */
   events: () => new EventSource('/api/events'),
 };

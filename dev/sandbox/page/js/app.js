@@ -7,7 +7,7 @@ import { Inspector } from './inspector.js';
 import { avatar, el, toast } from './util.js';
 
 const $ = (id) => document.getElementById(id);
-const QUICK_COMMANDS = ['help', 'connect', 'whoami', 'recordings', 'timezone', 'disconnect'];
+const QUICK_COMMANDS = ['help', 'connect', 'whoami', 'recordings', 'timezone', 'notify on', 'disconnect'];
 
 let info;
 let conversation;
@@ -285,7 +285,20 @@ function setUpComposer() {
   input.addEventListener('input', autosize);
   $('quick').replaceChildren(
     ...QUICK_COMMANDS.map((command) => el('button', { type: 'button', 'data-testid': `quick-${command}`, onclick: () => send(command), text: command })),
+    el('button', { type: 'button', class: 'new-recording', 'data-testid': 'new-recording', title: 'A call of the person you are acting as ends and its recording appears in Webex: with "notify on" the bot sends it to them.', onclick: newCallRecording, text: 'New call recording' }),
   );
+}
+
+/** The person you act as finishes a call with a colleague: Webex has a new recording of theirs. */
+async function newCallRecording() {
+  const person = me();
+  const other = info.people.find((p) => p.key !== person.key && p.key !== 'admin' && p.key !== 'compliance');
+  try {
+    const made = await api.newRecording(person.email, { direction: 'outgoing', other: { personId: other.id, number: '+1 555 0100' } });
+    toast(`New recording for ${person.displayName}: "${made.topic}". With "notify on" the bot sends it to them.`);
+  } catch (err) {
+    toast(`Could not make a recording: ${err.message || err}`, 'error');
+  }
 }
 
 async function boot() {
