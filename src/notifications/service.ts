@@ -6,6 +6,7 @@
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
 import type { Services } from '../dispatch/services';
 import { RECORDING_ID } from '../commands/parse';
+import type { RecordingSubscription } from '../store/types';
 import type { Notifications } from './types';
 import { announceRecording } from './announce';
 import { RecordingPoller } from './poller';
@@ -21,23 +22,59 @@ export interface NotificationSettings {
 }
 
 
+/** Waits before the next try of an announcement that failed (Webex or the database briefly down). */
+export const ANNOUNCE_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 20_000, 60_000];
+
 export const STOPPED_MESSAGE =
   'Your Webex sign-in has expired, so I have stopped telling you about new recordings. ' +
   'Send **connect** to sign in again, then **notify on**.';
 
-export function createNotifications(services: Services, settings: NotificationSettings, now: () => number = Date.now): Notifications {
+export function createNotifications(
+  services: Services,
+  settings: NotificationSettings,
+  now: () => number = Date.now,
+  retryDelaysMs: readonly number[] = ANNOUNCE_RETRY_DELAYS_MS,
+): Notifications {
   const { store, logger, client, tokens } = services;
   const webhookUrl = settings.webhookUrl;
   const secret = settings.webhookSecret;
   const mode = webhookUrl && secret ? 'webhook' : 'polling';
   const poller = mode === 'polling' ? new RecordingPoller({ services, intervalMs: settings.pollIntervalMs, now }) : null;
   const inFlight = new Set<Promise<unknown>>();
+  const retryTimers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
   const track = (work: Promise<unknown>): void => {
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   };
+
+  /**
+   * An accepted event is the bot's to keep (Webex does not redeliver): a failed announcement is
+   * tried again a few times, spaced out, unless the person is no longer connected.
+   */
+  function announceWithRetries(sub: RecordingSubscription, recordingId: string, attempt = 0): void {
+    const work = announceRecording(services, sub, recordingId).then(
+      (outcome) => (outcome === 'unavailable' ? new Error('recording not available yet') : null),
+      (err: unknown) => (err instanceof NotConnectedError ? null : err),
+    );
+    track(
+      work.then((failure) => {
+        if (!failure) return;
+        const delay = retryDelaysMs[attempt];
+        if (delay === undefined || stopped) {
+          logger.warn({ personId: sub.personId, recordingId, err: String(failure), attempts: attempt + 1 }, 'new recording not announced');
+          return;
+        }
+        logger.info({ personId: sub.personId, recordingId, err: String(failure), retryInMs: delay }, 'new recording announcement failed; trying again');
+        const timer = setTimeout(() => {
+          retryTimers.delete(timer);
+          if (!stopped) announceWithRetries(sub, recordingId, attempt + 1);
+        }, delay);
+        retryTimers.add(timer);
+      }),
+    );
+  }
 
   /** `session`: the sign-in the command already opened (else it is opened here). */
   async function register(personId: string, session?: PersonSession): Promise<void> {
@@ -110,15 +147,11 @@ export function createNotifications(services: Services, settings: NotificationSe
       // Whose recording it is comes from our own record of the webhook, not from the envelope.
       const sub = await store.findSubscriptionByWebhook(e.id);
       if (!sub) {
-        logger.info('recording event for a webhook that is no longer ours ignored');
+        logger.warn({ webhookId: e.id }, 'recording event for a webhook that is not ours ignored');
         return;
       }
       if (stopped) throw new Error('stopping');
-      track(
-        announceRecording(services, sub, recordingId).catch((err: unknown) => {
-          logger.warn({ personId: sub.personId, recordingId, err: String(err) }, 'new recording not announced');
-        }),
-      );
+      announceWithRetries(sub, recordingId);
     },
     start() {
       if (poller) {
@@ -137,6 +170,7 @@ export function createNotifications(services: Services, settings: NotificationSe
     },
     async stop() {
       stopped = true;
+      for (const timer of retryTimers) clearTimeout(timer);
       await poller?.stop();
       await Promise.allSettled([...inFlight]);
     },

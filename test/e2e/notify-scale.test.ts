@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { Message, Person } from '../../src/webex/types';
+import { cardOf, createWorld, freePort, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { startLoadBalancer, type LoadBalancer } from './load-balancer';
+import { createTestDatabase, runBounded, waitUntil } from './scale-traffic';
+
+/**
+ * 200 people with `notify on`, two instances on one Postgres behind one URL, and 1,000 new
+ * recordings within a minute (a tenth of the deliveries sent twice): each recording is
+ * announced to its owner exactly once.
+ */
+describe('new-recording notifications at scale (e2e)', () => {
+  const PEOPLE = 200;
+  const RECORDINGS = 1000;
+  let world: World;
+  let db: { url: string; drop(): Promise<void> };
+  let lb: LoadBalancer;
+  let bots: BotProcess[] = [];
+  const people: Person[] = [];
+  const directs: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('recbot_notify');
+    world = await createWorld();
+    for (let i = 0; i < PEOPLE; i++) {
+      const person = world.emulator.addPerson({ email: `person${i}@example.com`, displayName: `Person ${i}`, timezone: 'Europe/Paris' });
+      people.push(person);
+      directs.push(world.emulator.createDirectRoom(person.id, world.botPerson.id).id);
+    }
+    lb = await startLoadBalancer();
+    const ports = [await freePort(), await freePort()];
+    lb.targets = ports.map((p) => `http://127.0.0.1:${p}`);
+    const env = { PUBLIC_URL: lb.url, DATABASE_URL: db.url, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
+    bots = await Promise.all(ports.map((port) => startBotProcess(world.emulator, world.botToken, { ...env, PORT: String(port) })));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await lb?.close();
+    await world?.emulator.close();
+    await db?.drop();
+  });
+
+  it('200 people opt in: one webhook each, registered with their own token', async () => {
+    await runBounded(PEOPLE, 10, async (i) => {
+      const person = people[i]!;
+      const room = directs[i]!;
+      const card = nextBotMessage(world, room, (m) => Boolean(m.attachments?.length), 60_000);
+      world.emulator.say({ as: person.id, roomId: room, text: 'connect' });
+      const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
+      const connected = nextBotMessage(world, room, (m) => /connected/i.test(m.markdown ?? ''), 60_000);
+      const page = await fetch(world.emulator.authorizeAs(authorize, person.id));
+      expect(page.status).toBe(200);
+      await connected;
+      const done = nextBotMessage(world, room, (m) => (m.markdown ?? '').includes('by direct message'), 60_000);
+      world.emulator.say({ as: person.id, roomId: room, text: 'notify on' });
+      await done;
+    });
+    for (const person of people) {
+      const hooks = world.emulator.webhooksOf(person.id).filter((w) => w.resource === 'convergedRecordings');
+      expect(hooks.map((w) => w.createdBy)).toEqual([person.id]);
+    }
+  }, 240_000);
+
+  it('1,000 recordings within a minute, a tenth delivered twice: each announced exactly once', async () => {
+    const seen = new Map<number, Message[]>();
+    const listener = (m: Message) => {
+      if (m.personId !== world.botPerson.id) return;
+      const match = /Scale call (\d+)\b/.exec(m.markdown ?? '');
+      if (!match) return;
+      const n = Number(match[1]);
+      seen.set(n, [...(seen.get(n) ?? []), m]);
+    };
+    world.emulator.events.on('message', listener);
+    world.emulator.setDuplicateDeliveryRate(0.1);
+    const started = Date.now();
+    try {
+      for (let i = 0; i < RECORDINGS; i++) {
+        world.emulator.newRecording({ owner: people[i % PEOPLE]!.id, topic: `Scale call ${i}` });
+        // 50 every second: all 1,000 within about 20 s.
+        if (i % 50 === 49) await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const problems = () => bots.flatMap((b) => b.lines.filter((l) => /"level":(40|50)/.test(l))).slice(-8).join('\n');
+      const missing = () => Array.from({ length: RECORDINGS }, (_, i) => i).filter((i) => !seen.has(i)).slice(0, 10).map((i) => `${i} (person ${i % PEOPLE})`);
+      await waitUntil(() => seen.size === RECORDINGS, 240_000, () => `${seen.size}/${RECORDINGS} announced; missing ${missing().join(', ')}; last problems:\n${problems()}`);
+      world.emulator.setDuplicateDeliveryRate(0);
+      await world.emulator.idle();
+      // A last recording as the marker: once its card is here, every duplicate had its chance.
+      const marker = nextBotMessage(world, directs[0]!, (m) => (m.markdown ?? '').includes('Scale marker'), 60_000);
+      world.emulator.newRecording({ owner: people[0]!.id, topic: 'Scale marker' });
+      await marker;
+    } finally {
+      world.emulator.events.off('message', listener);
+      world.emulator.setDuplicateDeliveryRate(0);
+    }
+    const duplicated = world.emulator.deliveries.filter((d) => d.resource === 'convergedRecordings' && d.duplicate).length;
+    expect(duplicated).toBeGreaterThan(20);
+    for (let i = 0; i < RECORDINGS; i++) {
+      const messages = seen.get(i) ?? [];
+      expect({ i, count: messages.length }).toEqual({ i, count: 1 });
+      expect(messages[0]!.roomId).toBe(directs[i % PEOPLE]);
+    }
+  }, 360_000);
+});
