@@ -5,18 +5,24 @@
  * read with the owner's token and time zone.
  */
 import type { Services } from '../dispatch/services';
-import { audienceFor, fetchRecordingForPerson, recordingCard } from '../recordings/service';
+import { audienceFor, fetchRecording, lazyViewer, recordingCard, type Viewer } from '../recordings/service';
 import type { RecordingSubscription } from '../store/types';
 
 export type AnnounceOutcome = 'sent' | 'duplicate' | 'unavailable';
 
-export async function announceRecording(services: Services, sub: RecordingSubscription, recordingId: string): Promise<AnnounceOutcome> {
+/** `viewer`: the owner's sign-in and zone, opened once for all the recordings of one poll. */
+export async function announceRecording(
+  services: Services,
+  sub: RecordingSubscription,
+  recordingId: string,
+  viewer: () => Promise<Viewer> = lazyViewer(services, sub.personId),
+): Promise<AnnounceOutcome> {
   const { store, logger, messenger } = services;
   const personId = sub.personId;
   if (!(await store.claimRecordingDelivery(personId, recordingId, services.now()))) return 'duplicate';
   let result;
   try {
-    result = await fetchRecordingForPerson(services, personId, recordingId);
+    result = await fetchRecording(services, await viewer(), recordingId);
   } catch (err) {
     await store.releaseRecordingDelivery(personId, recordingId);
     throw err;

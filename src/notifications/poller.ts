@@ -12,6 +12,7 @@ import type { Services } from '../dispatch/services';
 import type { RecordingSubscription } from '../store/types';
 import { WebexApiError } from '../webex/errors';
 import { listRecordings } from '../webex/recordings';
+import { lazyViewer } from '../recordings/service';
 import { announceRecording } from './announce';
 
 /** A recording's file appears after the call ends: look back this far before the last poll. */
@@ -124,9 +125,10 @@ export class RecordingPoller {
     });
     // Oldest first, so announcements come in the order the recordings were made.
     fresh.sort((a, b) => Date.parse(a.createTime) - Date.parse(b.createTime));
+    const viewer = lazyViewer(services, sub.personId);
     for (const item of fresh) {
       try {
-        await announceRecording(services, sub, item.id);
+        await announceRecording(services, sub, item.id, viewer);
       } catch (err) {
         if (err instanceof NotConnectedError) return;
         services.logger.warn({ personId: sub.personId, recordingId: item.id, err: String(err) }, 'new recording not announced; will try again');

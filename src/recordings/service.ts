@@ -89,11 +89,6 @@ export async function fetchRecording(services: Services, viewer: Viewer, recordi
   }
 }
 
-/** Opens the person's sign-in and fetches one recording with it (one event, one recording). */
-export async function fetchRecordingForPerson(services: Services, personId: string, recordingId: string): Promise<FetchResult> {
-  return fetchRecording(services, await openViewer(services, personId), recordingId);
-}
-
 /**
  * Why Webex sent no links, when the viewer's access tells: the owner and compliance officers get
  * links unless Prevent Downloading is on; admin access never comes with links. A recording in the

@@ -9,6 +9,7 @@ import { MockAgent } from 'undici';
 import type { SignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot } from '../../src/dispatch/bot';
+import { RecordingPoller } from '../../src/notifications/poller';
 import { createNotifications } from '../../src/notifications/service';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
 import type { Services } from '../../src/dispatch/services';
@@ -189,6 +190,21 @@ describe('one read of the account for notify on', () => {
     expect(w.webexCalls).toContain('POST /v1/webhooks');
     expect(w.posted.map((p) => p.message.markdown).join('\n')).toMatch(/^Done: I will send you each new recording/m);
     expect(w.reads.get('getAccount')).toBe(1);
+  });
+});
+
+describe('one read of the account per poll', () => {
+  let w: World;
+  afterEach(async () => w.close());
+
+  it('three new recordings in one poll: three cards, the account read for the list and once for the announcements', async () => {
+    w = await world();
+    const sub = await w.store.subscribe(PERSON, { direct: true }, new Date('2023-10-01T00:00:00Z'));
+    w.reads.clear();
+    await new RecordingPoller({ services: w.services, intervalMs: 60_000, now: () => NOW.getTime() }).pollPerson(sub);
+    expect(cards(w)).toHaveLength(3);
+    expect(w.reads.get('getAccount')).toBe(2);
+    expect(w.reads.get('getSettings')).toBe(1);
   });
 });
 
