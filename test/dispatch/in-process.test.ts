@@ -79,6 +79,12 @@ describe('the bot in-process', () => {
       expect((await h.store.getSettings(ALICE.personId)).timezoneOverride).toBeNull();
       expect(h.webexCalls()).toEqual([]);
     });
+    it('answers a time-zone change asked in a group space by DM, with only a note in the thread', async () => {
+      const posted = await h.say('timezone Europe/Berlin', { roomType: 'group', roomId: 'team' });
+      expect(posted.map((p) => p.to)).toEqual([{ toPersonId: ALICE.personId }, { roomId: 'team', parentId: 'message-1' }]);
+      expect(posted[0]!.message.markdown).toContain('Europe/Berlin');
+      expect(posted[1]!.message.markdown).not.toContain('Europe/Berlin');
+    });
   });
 
   describe('with a limit of 2 commands a minute', () => {
