@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { escapeMarkdown } from './format';
 import { createMetrics, type Metrics } from './metrics';
+import { createEventInbox, type EventInbox } from './inbox';
 import { createServer } from './server';
 import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
@@ -31,7 +32,7 @@ export interface RunningBot {
   readonly logger: Logger;
   /** The zone the bot shows this person's times in, and why (as `timezone` would say). */
   timeZoneOf(personId: string): Promise<{ zone: string; source: ZoneSource }>;
-  /** Graceful stop: refuse new events, finish in-flight ones, close the database. */
+  /** Graceful stop: new events are still stored but start no work, in-flight ones finish, the database closes. */
   stop(): Promise<void>;
 }
 
@@ -73,6 +74,7 @@ export async function startBot(
 
   let bot: ReturnType<typeof createBot> | null = null;
   let botName: string | undefined;
+  let botPersonId: string | undefined;
   const signIn = createSignIn({
     store,
     client,
@@ -118,37 +120,33 @@ export async function startBot(
   bot = createBot({ ...services, notifications: theNotifications });
   const theBot = bot;
 
-  const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event) });
+  let inbox: EventInbox | null = null;
+  const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event, inbox?.stepsFor(event)) });
   let started = false;
   let stopping = false;
-  const dispatching = new Set<Promise<void>>();
+  let closed = false;
   let markStarted: () => void = () => undefined;
   const startedPromise = new Promise<void>((resolve) => (markStarted = resolve));
+  const theInbox = createEventInbox({
+    store,
+    transport,
+    messenger,
+    logger,
+    now,
+    started: startedPromise,
+    botPersonId: () => botPersonId,
+    onSettled: (result) => metrics.recordInboxEvent(result),
+  });
+  inbox = theInbox;
 
   const app = createServer({
     logger,
     webhookSecret: config.webhookSecret,
-    acceptingEvents: () => !stopping,
-    isReady: async () => started && (await store.ping()),
-    async onWebhook(envelope) {
-      // The events of the bot's own replies: nothing to deduplicate, nothing to do.
-      if (transport.isOwnEvent(envelope)) return;
-      const e = envelope as { resource?: unknown; event?: unknown; data?: { id?: unknown } };
-      const key = `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
-      if (!(await store.claimEvent(key, now()))) {
-        logger.debug({ key }, 'duplicate webhook event ignored');
-        return;
-      }
-      // Events that arrive while the framework is still starting wait for it instead of being lost.
-      const reading = startedPromise.then(() => transport.dispatch(envelope)).catch((err: unknown) => {
-        const { trackingId, status } = err as { trackingId?: unknown; status?: unknown };
-        logger.error({ err: String(err), trackingId, status, key }, 'webhook event could not be processed');
-      });
-      // `dispatch` settles when the event's command is done; a graceful stop waits for these
-      // too, or it would drop events it answered 200 before they were read from Webex.
-      dispatching.add(reading);
-      void reading.finally(() => dispatching.delete(reading));
-    },
+    // During a drain events are still taken into the inbox (and left for the next start or
+    // another instance); only /readyz says the instance is going.
+    acceptingEvents: () => !closed,
+    isReady: async () => started && !stopping && (await store.ping()),
+    onWebhook: (envelope) => theInbox.accept(envelope),
     ...(theNotifications.mode === 'webhook' && recordingSecret
       ? { recordingWebhook: { secret: recordingSecret, onEvent: (envelope: object) => theNotifications.accept(envelope) } }
       : {}),
@@ -161,8 +159,10 @@ export async function startBot(
   const port = (server.address() as AddressInfo).port;
   const identity = await transport.start();
   botName = identity.displayName;
+  botPersonId = identity.personId;
   started = true;
   markStarted();
+  theInbox.start();
   theNotifications.start();
   logger.info({ mode: transport.mode, port, bot: identity.email }, 'bot started');
 
@@ -176,31 +176,19 @@ export async function startBot(
       if (stopping) return;
       stopping = true;
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-      logger.info({ inFlight: theBot.inFlight(), beingRead: dispatching.size }, 'stopping: finishing in-flight commands');
-      // First the accepted events still being read become commands, then the commands finish.
-      const read = await settleWithin([...dispatching], DRAIN_TIMEOUT_MS);
-      const finished = read && (await theBot.drain(Math.max(0, deadline - Date.now())));
-      if (!finished) logger.warn({ inFlight: theBot.inFlight(), beingRead: dispatching.size }, 'stopped with commands still in flight');
+      theInbox.stopTaking();
+      logger.info({ inFlight: theBot.inFlight(), events: theInbox.running() }, 'stopping: finishing in-flight commands');
+      // The events being worked on finish (their commands with them), then any sign-in replays.
+      const finished = (await theInbox.drain(DRAIN_TIMEOUT_MS)) && (await theBot.drain(Math.max(0, deadline - Date.now())));
+      if (!finished) logger.warn({ inFlight: theBot.inFlight(), events: theInbox.running() }, 'stopped with commands still in flight');
+      await theInbox.stop();
       await theNotifications.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'notifications stop failed'));
       await transport.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'transport stop failed'));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      closed = true;
       await store.close();
       logger.info('stopped');
     },
   };
-}
-
-/** True when every promise settled within `timeoutMs`. */
-async function settleWithin(promises: Array<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
-  if (promises.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

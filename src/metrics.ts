@@ -7,6 +7,8 @@ export interface Metrics {
   recordWebexCall(info: { method: string; path: string; status: number; durationMs: number }): void;
   /** An error nobody caught (see last-resort.ts). */
   recordProcessFault(kind: string): void;
+  /** One inbox event attempt ended: done, to be retried, or parked as failed. */
+  recordInboxEvent(result: 'done' | 'retry' | 'parked'): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -46,9 +48,19 @@ export function createMetrics(): Metrics {
   });
   faults.inc({ kind: 'unhandledRejection' }, 0);
   faults.inc({ kind: 'uncaughtException' }, 0);
+  const inboxEvents = new Counter({
+    name: 'recbot_inbox_events_total',
+    help: 'Webhook event attempts from the inbox, by result (done, retry, parked: failed for good)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  for (const result of ['done', 'retry', 'parked']) inboxEvents.inc({ result }, 0);
   return {
     recordProcessFault(kind) {
       faults.inc({ kind });
+    },
+    recordInboxEvent(result) {
+      inboxEvents.inc({ result });
     },
     recordOutcome(command, outcome, seconds) {
       commands.inc({ command, outcome });

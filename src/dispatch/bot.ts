@@ -4,13 +4,17 @@ import { handleClick } from '../commands/clicks';
 import { describeFailure, isPostFailure } from '../errors/messages';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from '../replies/context';
-import { RateLimiter } from './rate-limit';
+import type { EventSteps } from '../inbox/steps';
 import type { HandlerOutcome, Outcome } from '../outcomes';
 import type { Services } from './services';
 
 export interface Bot {
-  /** Takes one event; the work is tracked for a graceful stop, and the promise settles when it is done. */
-  handle(event: InboundEvent): Promise<void>;
+  /**
+   * Takes one event; the work is tracked for a graceful stop, and the promise settles when it
+   * is done. With the event's steps (from the inbox), what an earlier attempt of the same event
+   * already posted, deleted or stored is not done again.
+   */
+  handle(event: InboundEvent, steps?: EventSteps): Promise<void>;
   /** Replays a stored request once its author has connected (the request kept by the connect card). */
   replay(request: { personId: string; personEmail: string; roomId: string; roomType: 'direct' | 'group'; messageId: string; text: string }): Promise<void>;
   /** Resolves when nothing is in flight, or after `timeoutMs`; true when everything finished. */
@@ -24,9 +28,21 @@ function emailAllowed(email: string, domains: readonly string[]): boolean {
   return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 }
 
+/** The services for one event: outward steps recorded when the event came from the inbox. */
+function forEvent(services: Services, steps: EventSteps | undefined): Services {
+  if (!steps) return services;
+  return { ...services, messenger: steps.messenger(services.messenger), store: steps.store(services.store) };
+}
+
+/** The person's place in the shared per-person command limit; counted once per event. */
+function countCommand(services: Services, personId: string, steps: EventSteps | undefined): Promise<'ok' | 'warn' | 'drop'> {
+  if (services.settings.commandsPerMinute <= 0) return Promise.resolve('ok');
+  const count = () => services.store.countCommand(personId, services.now(), services.settings.commandsPerMinute);
+  return steps ? steps.once(count) : count();
+}
+
 export function createBot(services: Services): Bot {
-  const { logger, messenger, now } = services;
-  const limiter = new RateLimiter(services.settings.commandsPerMinute);
+  const { logger } = services;
   const running = new Set<Promise<void>>();
   let idleWaiters: Array<() => void> = [];
 
@@ -43,13 +59,14 @@ export function createBot(services: Services): Bot {
     return work;
   }
 
-  async function runCommand(ctx: Context, command: Command, messageId: string): Promise<HandlerOutcome> {
+  async function runCommand(services: Services, ctx: Context, command: Command, messageId: string): Promise<HandlerOutcome> {
     return handlerFor(command)(services, ctx, command, { messageId, help: HELP_ROWS });
   }
 
-  async function onMessage(event: InboundMessage): Promise<void> {
+  async function onMessage(event: InboundMessage, steps: EventSteps | undefined): Promise<void> {
     const started = process.hrtime.bigint();
-    const ctx = createContext(messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
+    const scoped = forEvent(services, steps);
+    const ctx = createContext(scoped.messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
     let command: Command = parseCommand(event.text);
     let outcome: Outcome = 'error';
     try {
@@ -58,7 +75,7 @@ export function createBot(services: Services): Bot {
         await ctx.reply({ markdown: 'Sorry, this bot is only available to people of the organisations it was set up for.' });
         return;
       }
-      const verdict = limiter.check(event.personId, now().getTime());
+      const verdict = await countCommand(services, event.personId, steps);
       if (verdict !== 'ok') {
         outcome = 'rate-limited';
         if (verdict === 'warn') {
@@ -67,20 +84,22 @@ export function createBot(services: Services): Bot {
         return;
       }
       if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
-      outcome = await runCommand(ctx, command, event.messageId);
+      outcome = await runCommand(scoped, ctx, command, event.messageId);
     } catch (err) {
       logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, personId: event.personId, roomId: event.roomId }, 'command failed');
       // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
       const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
-      await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
+      await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
     } finally {
       services.recordOutcome(command.name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  async function onClick(event: InboundClick): Promise<void> {
+  async function onClick(event: InboundClick, steps: EventSteps | undefined): Promise<void> {
     const started = process.hrtime.bigint();
     let outcome: Outcome = 'error';
+    const scoped = forEvent(services, steps);
+    const { messenger } = scoped;
     const ctx = createContext(messenger, event, {
       parentOf: async () => {
         if (event.roomType !== 'group') return undefined;
@@ -93,11 +112,11 @@ export function createBot(services: Services): Bot {
         outcome = 'refused-domain';
         return;
       }
-      if (limiter.check(event.personId, now().getTime()) !== 'ok') {
+      if ((await countCommand(services, event.personId, steps)) !== 'ok') {
         outcome = 'rate-limited';
         return;
       }
-      outcome = await handleClick(services, ctx, event);
+      outcome = await handleClick(scoped, ctx, event);
     } catch (err) {
       logger.error({ err: String(err), personId: event.personId, roomId: event.roomId }, 'card click failed');
       await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
@@ -106,15 +125,13 @@ export function createBot(services: Services): Bot {
     }
   }
 
-  setInterval(() => limiter.prune(now().getTime()), 60_000).unref();
-
   return {
-    handle(event) {
-      return track(event.kind === 'message' ? onMessage(event) : onClick(event));
+    handle(event, steps) {
+      return track(event.kind === 'message' ? onMessage(event, steps) : onClick(event, steps));
     },
     async replay(request) {
-      const ctx = createContext(messenger, request, { parentId: request.roomType === 'group' ? request.messageId : undefined });
-      const work = runCommand(ctx, parseCommand(request.text), request.messageId).then(
+      const ctx = createContext(services.messenger, request, { parentId: request.roomType === 'group' ? request.messageId : undefined });
+      const work = runCommand(services, ctx, parseCommand(request.text), request.messageId).then(
         () => undefined,
         (err: unknown) => logger.error({ err: String(err), personId: request.personId }, 'pending request failed'),
       );

@@ -18,6 +18,9 @@ export interface Messenger {
   post(to: Destination, message: Outgoing): Promise<{ id: string }>;
   remove(messageId: string): Promise<void>;
   get(messageId: string): Promise<Message>;
+  /** The messages in a thread (replies to `parentId`), oldest first. Without it, a retried
+   * event cannot look for a reply it posted before a crash (see inbox/steps.ts). */
+  threadReplies?(roomId: string, parentId: string): Promise<Message[]>;
 }
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;

@@ -25,5 +25,14 @@ export function createRestMessenger(client: WebexClient, botToken: string): Mess
       const { body } = await client.request<Message>({ method: 'GET', path: `/messages/${encodeURIComponent(messageId)}`, token: botToken });
       return body;
     },
+    async threadReplies(roomId, parentId) {
+      const { body } = await client.request<{ items?: Message[] }>({
+        method: 'GET',
+        path: '/messages',
+        query: { roomId, parentId, max: 100 },
+        token: botToken,
+      });
+      return [...(body.items ?? [])].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    },
   };
 }

@@ -30,6 +30,11 @@ export interface Dialect {
   time(date: Date): DbTime;
   /** A stored time as a Date. */
   date(value: DbTime): Date;
+  /** Whether `SELECT … FOR UPDATE SKIP LOCKED` is there (Postgres); SQLite has one writer anyway. */
+  readonly skipLockedRows: boolean;
+  /** Whether other instances may hold leases on this database; when not (SQLite, one process
+   * per file), every lease found at start is a leftover of a stopped process. */
+  readonly sharedByInstances: boolean;
   /** Opens the migration transaction. */
   readonly beginMigration: string;
   /** Inside the migration transaction, before anything is read: lock, schema. */
@@ -103,6 +108,8 @@ export function sqliteDialect(file: string): Dialect {
     columnTypes: { time: 'INTEGER', serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT' },
     time: (date) => date.getTime(),
     date: (value) => new Date(Number(value)),
+    skipLockedRows: false,
+    sharedByInstances: false,
     // Immediate: two processes opening the same file do not both read an old version.
     beginMigration: 'BEGIN IMMEDIATE',
     prepareMigration: async () => undefined,
@@ -151,6 +158,8 @@ export function postgresDialect(options: PostgresDialectOptions): Dialect {
     columnTypes: { time: 'TIMESTAMPTZ', serialKey: 'BIGSERIAL PRIMARY KEY' },
     time: (date) => date,
     date: (value) => (value instanceof Date ? value : new Date(value)),
+    skipLockedRows: true,
+    sharedByInstances: true,
     beginMigration: 'BEGIN',
     async prepareMigration(conn) {
       const key = advisoryKey(`webex-recording-bot:migrate:${schema ?? ''}`);

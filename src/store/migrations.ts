@@ -89,6 +89,49 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX delivered_recordings_at ON delivered_recordings (delivered_at)',
     ],
   },
+  {
+    version: 3,
+    name: 'inbox, outward steps, shared command counts',
+    statements: (t) => [
+      // One row per verified webhook event, kept at least for the replay window (dedupe); the
+      // envelope and who sent it only until the event is finished (or the person is forgotten).
+      `CREATE TABLE inbox_events (
+        event_key TEXT PRIMARY KEY,
+        envelope TEXT NOT NULL,
+        person_id TEXT,
+        received_at ${t.time} NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_expires_at ${t.time},
+        next_attempt_at ${t.time} NOT NULL,
+        finished_at ${t.time},
+        last_error TEXT
+      )`,
+      'CREATE INDEX inbox_events_due ON inbox_events (status, next_attempt_at)',
+      'CREATE INDEX inbox_events_received ON inbox_events (received_at)',
+      'CREATE INDEX inbox_events_person ON inbox_events (person_id)',
+      // Events already handled before the inbox stay known, so a late redelivery is still a duplicate.
+      `INSERT INTO inbox_events (event_key, envelope, received_at, status, attempts, next_attempt_at, finished_at)
+        SELECT event_id, '{}', claimed_at, 'done', 1, claimed_at, claimed_at FROM processed_events`,
+      'DROP TABLE processed_events',
+      // What an event has already done outside (a reply posted, a card deleted, a request stored).
+      `CREATE TABLE inbox_steps (
+        event_key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        recorded_at ${t.time} NOT NULL,
+        PRIMARY KEY (event_key, step)
+      )`,
+      // The per-person command limit, shared by every instance: one window per person, keyed
+      // by a hash of the person id (a count is no reason to keep who sent it).
+      `CREATE TABLE command_counts (
+        person_key TEXT PRIMARY KEY,
+        window_start ${t.time} NOT NULL,
+        commands INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**

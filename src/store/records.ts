@@ -6,9 +6,7 @@ import type { Account, OAuthState, PendingRequest, TokenSet } from './types';
 export const MAX_PENDING_PER_PERSON = 20;
 /** Pending requests older than this are dropped. */
 export const PENDING_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-/** Claimed webhook event ids are kept at least this long. */
-export const EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** How often (at most) each store instance prunes old event ids. */
+/** How often (at most) each store instance prunes finished inbox events. */
 export const EVENT_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Encryption contexts: a stored value only decrypts in its own column and row. */

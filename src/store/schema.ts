@@ -44,9 +44,35 @@ export interface PendingRequestsTable {
   created_at: DbTime;
 }
 
-export interface ProcessedEventsTable {
-  event_id: string;
-  claimed_at: DbTime;
+export interface InboxEventsTable {
+  event_key: string;
+  /** The webhook envelope as JSON; '{}' once the event is finished. */
+  envelope: string;
+  /** Who sent the event, until it is finished. */
+  person_id: string | null;
+  received_at: DbTime;
+  status: 'pending' | 'done' | 'failed';
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: DbTime | null;
+  next_attempt_at: DbTime;
+  finished_at: DbTime | null;
+  last_error: string | null;
+}
+
+export interface InboxStepsTable {
+  event_key: string;
+  step: number;
+  /** What the step returned, as JSON. */
+  result: string;
+  recorded_at: DbTime;
+}
+
+export interface CommandCountsTable {
+  /** A hash of the person id. */
+  person_key: string;
+  window_start: DbTime;
+  commands: number;
 }
 
 export interface RecordingSubscriptionsTable {
@@ -81,7 +107,9 @@ export interface Tables {
   person_settings: PersonSettingsTable;
   oauth_states: OAuthStatesTable;
   pending_requests: PendingRequestsTable;
-  processed_events: ProcessedEventsTable;
+  inbox_events: InboxEventsTable;
+  inbox_steps: InboxStepsTable;
+  command_counts: CommandCountsTable;
   schema_migrations: SchemaMigrationsTable;
   recording_subscriptions: RecordingSubscriptionsTable;
   recording_announce_rooms: RecordingAnnounceRoomsTable;

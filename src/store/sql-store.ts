@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log';
 import type { TokenCipher } from './crypto';
 import type { Dialect } from './dialect';
+import { SqlInbox } from './inbox-store';
 import { migrate } from './migrations';
 import {
   decryptAccount,
@@ -9,7 +11,6 @@ import {
   encryptTokens,
   encryptVerifier,
   EVENT_PRUNE_INTERVAL_MS,
-  EVENT_RETENTION_MS,
   MAX_PENDING_PER_PERSON,
   PENDING_RETENTION_MS,
   PruneSchedule,
@@ -20,6 +21,11 @@ import { SubscriptionQueries } from './subscriptions';
 import type { Account, OAuthState, PendingRequest, PersonSettings, RecordingSubscription, Store, TokenSet } from './types';
 
 const PING_TIMEOUT_MS = 3000;
+
+/** How the command limit knows a person: a hash, not the id. */
+const personKey = (personId: string) => createHash('sha256').update(`command-count:${personId}`, 'utf8').digest('base64url').slice(0, 32);
+/** The per-person command limit counts commands in windows this long. */
+const COMMAND_WINDOW_MS = 60_000;
 
 /** Tables that hold something about a person (all of it goes on "forget me"). */
 const PERSON_TABLES = [
@@ -39,8 +45,8 @@ const PERSON_TABLES = [
  */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
+  readonly inbox: SqlInbox;
   private readonly db: Kysely<Tables>;
-  private readonly eventPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
   private readonly deliveryPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
   private readonly subscriptions: SubscriptionQueries;
   private closed = false;
@@ -53,10 +59,13 @@ export class SqlStore implements Store {
     this.kind = dialect.kind;
     this.db = dialect.db;
     this.subscriptions = new SubscriptionQueries(this.db, dialect);
+    this.inbox = new SqlInbox(dialect);
   }
 
   async init(): Promise<void> {
     await migrate(this.db, this.dialect, this.logger);
+    // One process per SQLite file: leases left by a process that stopped are void.
+    if (!this.dialect.sharedByInstances) await this.inbox.release(null, 'all');
   }
 
   async close(): Promise<void> {
@@ -155,6 +164,12 @@ export class SqlStore implements Store {
   async deletePerson(personId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const table of PERSON_TABLES) await trx.deleteFrom(table).where('person_id', '=', personId).execute();
+      // The events keep their keys (dedupe); unfinished ones are dropped with what they said.
+      await trx
+        .updateTable('inbox_events')
+        .set({ envelope: '{}', person_id: null, status: 'done', lease_owner: null, lease_expires_at: null })
+        .where('person_id', '=', personId)
+        .execute();
     });
   }
 
@@ -265,20 +280,25 @@ export class SqlStore implements Store {
     return this.dialect.withLock(personId, fn);
   }
 
-  async claimEvent(eventId: string, now: Date): Promise<boolean> {
+  async countCommand(personId: string, now: Date, perMinute: number): Promise<'ok' | 'warn' | 'drop'> {
+    if (perMinute <= 0) return 'ok';
     const { time } = this.dialect;
-    if (this.eventPrune.due(now)) {
-      await this.db
-        .deleteFrom('processed_events')
-        .where('claimed_at', '<', time(new Date(now.getTime() - EVENT_RETENTION_MS)))
-        .execute();
-    }
-    const result = await this.db
-      .insertInto('processed_events')
-      .values({ event_id: eventId, claimed_at: time(now) })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    const windowOver = time(new Date(now.getTime() - COMMAND_WINDOW_MS));
+    const row = await this.db
+      .insertInto('command_counts')
+      .values({ person_key: personKey(personId), window_start: time(now), commands: 1 })
+      .onConflict((oc) =>
+        oc.column('person_key').doUpdateSet({
+          // Both read the row as it was: a window that is over starts again with this command.
+          commands: sql`CASE WHEN command_counts.window_start <= ${windowOver} THEN 1 ELSE command_counts.commands + 1 END`,
+          window_start: sql`CASE WHEN command_counts.window_start <= ${windowOver} THEN excluded.window_start ELSE command_counts.window_start END`,
+        }),
+      )
+      .returning('commands')
+      .executeTakeFirstOrThrow();
+    const count = Number(row.commands);
+    if (count <= perMinute) return 'ok';
+    return count === perMinute + 1 ? 'warn' : 'drop';
   }
 
   getSubscription(personId: string): Promise<RecordingSubscription | null> {

@@ -76,7 +76,8 @@ export interface Store {
   updateTokens(personId: string, tokens: TokenSet, now: Date): Promise<void>;
   /** Forgets the tokens only (refresh refused); settings and pending requests stay. */
   deleteAccount(personId: string): Promise<void>;
-  /** Forget everything about the person: tokens, settings, pending states and requests. */
+  /** Forget everything about the person: tokens, settings, pending states and requests, and
+   * what their inbox events said (the events are not worked on any more). */
   deletePerson(personId: string): Promise<void>;
 
   /** Defaults (nulls) when none. */
@@ -100,10 +101,6 @@ export interface Store {
    * Calls for different people run in parallel. */
   withRefreshLock<T>(personId: string, fn: () => Promise<T>): Promise<T>;
 
-  /** Records a webhook event id; true the first time it is seen (across instances for
-   * Postgres), false after. Ids older than 24 h may be pruned. */
-  claimEvent(eventId: string, now: Date): Promise<boolean>;
-
   /** Null when the person has not asked for notifications. */
   getSubscription(personId: string): Promise<RecordingSubscription | null>;
   /** Every subscription, oldest first. */
@@ -123,4 +120,54 @@ export interface Store {
   claimRecordingDelivery(personId: string, recordingId: string, now: Date): Promise<boolean>;
   /** Gives a claim back (the recording could not be fetched), so a later event or poll tries again. */
   releaseRecordingDelivery(personId: string, recordingId: string): Promise<void>;
+
+  /**
+   * Counts one command of the person in the current one-minute window (shared by every
+   * instance, atomically): 'ok' within `perMinute`, 'warn' for the first one over (say so),
+   * 'drop' for the rest of the window.
+   */
+  countCommand(personId: string, now: Date, perMinute: number): Promise<'ok' | 'warn' | 'drop'>;
+
+  /** The durable inbox of webhook events. */
+  readonly inbox: Inbox;
+}
+
+/** An event taken from the inbox for one attempt. */
+export interface InboxEvent {
+  key: string;
+  envelope: unknown;
+  /** This attempt included. */
+  attempts: number;
+  receivedAt: Date;
+}
+
+/** Who works on an event, until when. */
+export interface Lease {
+  owner: string;
+  until: Date;
+}
+
+/**
+ * Verified webhook events, stored before Webex is answered and worked on at least once under
+ * a lease. Safe for several instances on one database: an event is leased by one at a time.
+ */
+export interface Inbox {
+  /** Stores the event once per key; false when the key is already known (a duplicate). With a
+   * lease, the caller takes the event at once (its first attempt). Prunes finished events
+   * received before `pruneBefore`. */
+  accept(key: string, envelope: unknown, personId: string | null, now: Date, lease: Lease | null, pruneBefore: Date): Promise<boolean>;
+  /** Takes up to `limit` unfinished events that are due and not leased (or whose lease
+   * expired), oldest first, and counts an attempt on each. */
+  claim(lease: Lease, now: Date, limit: number): Promise<InboxEvent[]>;
+  /** Extends the owner's leases on these events. */
+  renew(owner: string, keys: readonly string[], until: Date): Promise<void>;
+  /** The owner's leases on these events end now (or every lease when owner is null). */
+  release(owner: string | null, keys: readonly string[] | 'all'): Promise<void>;
+  finish(key: string, owner: string, now: Date): Promise<void>;
+  retryAt(key: string, owner: string, at: Date, error: string): Promise<void>;
+  /** Gives up: the event stays, marked failed. */
+  park(key: string, owner: string, now: Date, error: string): Promise<void>;
+  /** The results of the event's outward steps already done, by step number (JSON). */
+  steps(key: string): Promise<Map<number, string>>;
+  recordStep(key: string, step: number, result: string, now: Date): Promise<void>;
 }

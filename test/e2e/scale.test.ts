@@ -172,15 +172,15 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
     expect(refreshLogs).toHaveLength(1);
   }, 120_000);
 
-  it('spends nothing on the events of its own replies: no claim, no fetch', async () => {
+  it('spends nothing on the events of its own replies: no inbox row, no fetch', async () => {
     const own = new Set(world.emulator.botMessages().map((m) => m.id));
     expect(own.size).toBeGreaterThanOrEqual(COMMANDS);
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ event_id: string }>('SELECT event_id FROM processed_events');
+      const { rows } = await client.query<{ event_key: string }>('SELECT event_key FROM inbox_events');
       expect(rows.length).toBeGreaterThanOrEqual(COMMANDS);
-      expect(rows.filter((r) => own.has(r.event_id.split(':').pop()!))).toEqual([]);
+      expect(rows.filter((r) => own.has(r.event_key.split(':').pop()!))).toEqual([]);
     } finally {
       await client.end();
     }

@@ -11,7 +11,7 @@ import type { PendingRequest, Store, TokenSet } from '../../src/store/types';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
-export const PERSON_TABLES = ['accounts', 'person_settings', 'oauth_states', 'pending_requests'] as const;
+export const PERSON_TABLES = ['accounts', 'person_settings', 'oauth_states', 'pending_requests', 'inbox_events'] as const;
 
 /** One fresh database (a temp SQLite file, or a Postgres schema of its own) for one test. */
 export interface Backend {

@@ -98,35 +98,6 @@ describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: single use a
     });
   });
 
-  describe('claimEvent', () => {
-    it('is true the first time only', async () => {
-      const id = uid('event');
-      await expect(store.claimEvent(id, T0)).resolves.toBe(true);
-      await expect(store.claimEvent(id, minutes(1))).resolves.toBe(false);
-      await expect(second.claimEvent(id, minutes(1))).resolves.toBe(false);
-    });
-
-    it('gives each of 100 ids to exactly one of two instances claiming concurrently', async () => {
-      const ids = Array.from({ length: 100 }, () => uid('event'));
-      const claims = ids.flatMap((id) => [
-        store.claimEvent(id, T0).then((won) => ({ id, won })),
-        second.claimEvent(id, T0).then((won) => ({ id, won })),
-      ]);
-      const results = await Promise.all(claims);
-      for (const id of ids) {
-        expect(results.filter((r) => r.id === id && r.won)).toHaveLength(1);
-      }
-    });
-
-    it('prunes ids older than 24 hours', async () => {
-      const old = uid('event');
-      const fresh = await backend.open();
-      await store.claimEvent(old, T0);
-      await fresh.claimEvent(uid('event'), new Date(T0.getTime() + 25 * 3600_000));
-      expect((await backend.rows('processed_events')).map((r) => r.event_id)).not.toContain(old);
-    });
-  });
-
   describe('withRefreshLock', () => {
     async function overlapOf(runs: Array<[Store, string]>): Promise<number> {
       let active = 0;

@@ -1,0 +1,57 @@
+import type { InboundEvent } from '../transport/types';
+
+/** Events are kept (and duplicates recognised) at least this long; older ones are replays. */
+export const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Events stamped further ahead than this (clock skew allowed for) are ignored too. */
+export const FUTURE_SKEW_MS = 5 * 60 * 1000;
+/** Finished inbox events are pruned once older than this: longer than any event still accepted. */
+export const INBOX_RETENTION_MS = REPLAY_WINDOW_MS + FUTURE_SKEW_MS + 60 * 60 * 1000;
+
+interface Envelope {
+  resource?: unknown;
+  event?: unknown;
+  data?: { id?: unknown; created?: unknown; roomId?: unknown; roomType?: unknown; personId?: unknown };
+}
+
+/** One key per Webex event (resource:event:data.id): a duplicate delivery has the same key. */
+export function eventKey(envelope: unknown): string {
+  const e = (envelope ?? {}) as Envelope;
+  return `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
+}
+
+/** Who sent the event, as Webex says (kept with it until it is finished). */
+export function eventPersonId(envelope: unknown): string | null {
+  const id = (envelope as Envelope | null)?.data?.personId;
+  return typeof id === 'string' ? id : null;
+}
+
+/** The key of the webhook event an InboundEvent was read from. */
+export function inboundEventKey(event: InboundEvent): string {
+  return event.kind === 'message' ? `messages:created:${event.messageId}` : `attachmentActions:created:${event.actionId}`;
+}
+
+/**
+ * Why a verified event is not acted on: its `data.created` is older than the replay window
+ * (a captured webhook sent again) or too far in the future. Null when it is in the window, or
+ * carries no time.
+ */
+export function outsideReplayWindow(envelope: unknown, now: Date): 'too old' | 'in the future' | null {
+  const created = (envelope as Envelope | null)?.data?.created;
+  if (typeof created !== 'string') return null;
+  const at = Date.parse(created);
+  if (Number.isNaN(at)) return null;
+  if (now.getTime() - at > REPLAY_WINDOW_MS) return 'too old';
+  if (at - now.getTime() > FUTURE_SKEW_MS) return 'in the future';
+  return null;
+}
+
+/** Where to tell the person that their event could not be answered, from the event itself. */
+export function apologyDestination(envelope: unknown): { roomId: string; parentId?: string } | { toPersonId: string } | null {
+  const e = (envelope ?? {}) as Envelope;
+  const data = e.data ?? {};
+  if (e.resource === 'messages' && typeof data.roomId === 'string') {
+    return data.roomType === 'group' && typeof data.id === 'string' ? { roomId: data.roomId, parentId: data.id } : { roomId: data.roomId };
+  }
+  if (e.resource === 'attachmentActions' && typeof data.personId === 'string') return { toPersonId: data.personId };
+  return null;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Messenger } from '../replies/messenger';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+import type { InboundEvent, Transport } from '../transport/types';
+import { apologyDestination, eventKey, eventPersonId, inboundEventKey, INBOX_RETENTION_MS, outsideReplayWindow } from './events';
+import type { EventSteps } from './steps';
+import { createInboxWorker } from './worker';
+
+export { EventSteps } from './steps';
+
+/** What the person reads when their event was given up on. */
+export const GIVE_UP_MESSAGE = "I couldn't answer that, try again.";
+
+export interface EventInbox {
+  /** A verified webhook envelope: stored (once per event) before the caller answers Webex. */
+  accept(envelope: unknown): Promise<void>;
+  /** The steps of the inbox event an InboundEvent was read from, while it is being worked on. */
+  stepsFor(event: InboundEvent): EventSteps | undefined;
+  /** Begins resuming unfinished events (call once the transport is started). */
+  start(): void;
+  /** Drain: new events are still stored, but no new work starts. */
+  stopTaking(): void;
+  drain(timeoutMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+  running(): number;
+}
+
+/**
+ * The durable inbox between the webhook route and the bot: every verified event is committed
+ * to the store before the 200, then worked on under a lease, at least once, by this instance
+ * or (after a crash or during a drain) by the next start or another instance.
+ */
+export function createEventInbox(options: {
+  store: Store;
+  transport: Transport;
+  messenger: Messenger;
+  logger: Logger;
+  now: () => Date;
+  botPersonId: () => string | undefined;
+  /** Resolves once the transport can dispatch. */
+  started: Promise<void>;
+  onSettled(result: 'done' | 'retry' | 'parked'): void;
+  leaseMs?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+}): EventInbox {
+  const { store, transport, logger, now } = options;
+  const inProgress = new Map<string, EventSteps>();
+  const instanceId = randomUUID();
+
+  const worker = createInboxWorker({
+    inbox: store.inbox,
+    instanceId,
+    logger,
+    now,
+    leaseMs: options.leaseMs,
+    pollMs: options.pollMs,
+    maxAttempts: options.maxAttempts,
+    botPersonId: options.botPersonId,
+    onSettled: options.onSettled,
+    async work(event, steps) {
+      await options.started;
+      inProgress.set(event.key, steps);
+      try {
+        await transport.dispatch(event.envelope);
+      } finally {
+        inProgress.delete(event.key);
+      }
+    },
+    async giveUp(event, steps) {
+      const to = apologyDestination(event.envelope);
+      if (to) await steps.messenger(options.messenger).post(to, { markdown: GIVE_UP_MESSAGE });
+    },
+  });
+
+  return {
+    async accept(envelope) {
+      // The events of the bot's own replies: nothing to store, nothing to do.
+      if (transport.isOwnEvent(envelope)) return;
+      const key = eventKey(envelope);
+      const at = now();
+      const outside = outsideReplayWindow(envelope, at);
+      if (outside) {
+        const created = (envelope as { data?: { created?: unknown } }).data?.created;
+        logger.info({ key, created, reason: outside }, 'webhook event outside the replay window ignored');
+        return;
+      }
+      const lease = worker.leaseForNew();
+      const fresh = await store.inbox.accept(key, envelope, eventPersonId(envelope), at, lease, new Date(at.getTime() - INBOX_RETENTION_MS));
+      if (!fresh) {
+        logger.debug({ key }, 'duplicate webhook event ignored');
+        return;
+      }
+      if (lease) worker.run({ key, envelope, attempts: 1, receivedAt: at });
+    },
+    stepsFor: (event) => inProgress.get(inboundEventKey(event)),
+    start: () => worker.start(),
+    stopTaking: () => worker.stopTaking(),
+    drain: (timeoutMs) => worker.drain(timeoutMs),
+    stop: () => worker.stop(),
+    running: () => worker.running(),
+  };
+}

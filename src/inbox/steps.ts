@@ -1,0 +1,80 @@
+import type { Messenger } from '../replies/messenger';
+import type { Inbox, PendingRequest, Store } from '../store/types';
+
+/**
+ * The outward steps of one inbox event (a reply posted, a card deleted, a pending request
+ * stored), numbered in the order the event's work makes them and recorded once done. A retried
+ * attempt of the event skips the steps already recorded and gets their recorded results, so it
+ * never posts twice.
+ *
+ * A crash between a post and its record leaves a post Webex has but the record lacks. A retried
+ * attempt therefore compares, for a threaded reply (group spaces), the bot's replies in the
+ * thread with the posts it accounts for, and takes an unaccounted reply as that step instead of
+ * posting again. An unthreaded reply (1:1 spaces) cannot be told apart, and is posted again.
+ */
+export class EventSteps {
+  private next = 0;
+  /** Threaded posts accounted for in this attempt, by parent message. */
+  private readonly threadPosts = new Map<string, number>();
+
+  constructor(
+    private readonly inbox: Inbox,
+    readonly key: string,
+    private readonly done: ReadonlyMap<number, string>,
+    private readonly now: () => Date,
+    /** Whether an earlier attempt may have posted (this is a retry); null: nothing to check. */
+    private readonly botPersonId: string | null,
+  ) {}
+
+  /** Loads what earlier attempts of the event recorded (nothing to load on a first attempt). */
+  static async load(inbox: Inbox, key: string, attempts: number, now: () => Date, botPersonId: () => string | undefined): Promise<EventSteps> {
+    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null);
+    return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null);
+  }
+
+  /** Runs the step unless an earlier attempt did; either way returns its result. */
+  async once<T>(perform: () => Promise<T>): Promise<T> {
+    this.next += 1;
+    const step = this.next;
+    const recorded = this.done.get(step);
+    if (recorded !== undefined) return JSON.parse(recorded) as T;
+    const result = await perform();
+    await this.inbox.recordStep(this.key, step, JSON.stringify(result ?? null), this.now());
+    return result;
+  }
+
+  /** The messenger for this event's work: posts and deletions are steps, reads are not. */
+  messenger(inner: Messenger): Messenger {
+    return {
+      post: async (to, message) => {
+        const thread = 'parentId' in to && to.parentId ? to.parentId : null;
+        const accounted = thread ? (this.threadPosts.get(thread) ?? 0) : 0;
+        const result = await this.once(async () => {
+          if (thread && this.botPersonId !== null && 'roomId' in to && inner.threadReplies) {
+            const mine = (await inner.threadReplies(to.roomId, thread)).filter((m) => m.personId === this.botPersonId);
+            const unrecorded = mine[accounted];
+            if (unrecorded) return { id: unrecorded.id };
+          }
+          return { id: (await inner.post(to, message)).id };
+        });
+        if (thread) this.threadPosts.set(thread, accounted + 1);
+        return result;
+      },
+      remove: (messageId) => this.once(() => inner.remove(messageId)),
+      get: (messageId) => inner.get(messageId),
+      ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
+    };
+  }
+
+  /** The store for this event's work: storing a pending request is a step. */
+  store(inner: Store): Store {
+    const addPendingRequest = (request: PendingRequest) => this.once(() => inner.addPendingRequest(request));
+    return new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property === 'addPendingRequest') return addPendingRequest;
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+}
