@@ -86,7 +86,7 @@ describe('crash recovery and the replay window on one SQLite file (e2e)', () => 
     world.emulator.faults.clear();
     bot = await startOn(file, port);
 
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length >= 2), 30_000, () => `(${asked.filter((id) => tracker.replies(id).length >= 2).length} of 30 complete)`);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length >= 2), 60_000, () => `(${asked.filter((id) => tracker.replies(id).length >= 2).length} of 30 complete)`);
     // Positive sign that the resumed work is over: every event is done in the inbox.
     const done = () => inboxRows(file, 'inbox_events').filter((r) => asked.map(keyOf).includes(String(r.event_key)) && r.status === 'done').length;
     await waitUntil(() => done() === asked.length, 10_000, () => `(${done()} done)`);
@@ -136,7 +136,7 @@ describe('crash recovery and the replay window on one SQLite file (e2e)', () => 
 
     world.emulator.faults.clear();
     bot = await startOn(file, port);
-    await waitUntil(() => duringDrain.every((id) => tracker.replies(id).length >= 1), 30_000);
+    await waitUntil(() => duringDrain.every((id) => tracker.replies(id).length >= 1), 60_000);
     const done = () => inboxRows(file, 'inbox_events').filter((r) => [...inFlight, ...duringDrain].map(keyOf).includes(String(r.event_key)) && r.status === 'done').length;
     await waitUntil(() => done() === 70, 10_000, () => `(${done()} done)`);
     tracker.stop();
