@@ -14,8 +14,10 @@ import type { Inbox, PendingRequest, Store } from '../store/types';
  */
 export class EventSteps {
   private next = 0;
-  /** Threaded posts accounted for in this attempt, by parent message. */
+  /** Threaded posts accounted for in this attempt, by parent message and kind (card or not). */
   private readonly threadPosts = new Map<string, number>();
+  /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
+  private readonly transientIds = new Set<string>();
 
   constructor(
     private readonly inbox: Inbox,
@@ -47,20 +49,29 @@ export class EventSteps {
   messenger(inner: Messenger): Messenger {
     return {
       post: async (to, message) => {
+        if (message.transient) {
+          const note = await inner.post(to, message);
+          this.transientIds.add(note.id);
+          return note;
+        }
         const thread = 'parentId' in to && to.parentId ? to.parentId : null;
-        const accounted = thread ? (this.threadPosts.get(thread) ?? 0) : 0;
+        const isCard = Boolean(message.card);
+        const slot = `${thread}:${isCard}`;
+        const accounted = thread ? (this.threadPosts.get(slot) ?? 0) : 0;
         const result = await this.once(async () => {
           if (thread && this.botPersonId !== null && 'roomId' in to && inner.threadReplies) {
-            const mine = (await inner.threadReplies(to.roomId, thread)).filter((m) => m.personId === this.botPersonId);
+            const mine = (await inner.threadReplies(to.roomId, thread)).filter(
+              (m) => m.personId === this.botPersonId && (m.attachments?.length ?? 0) > 0 === isCard,
+            );
             const unrecorded = mine[accounted];
             if (unrecorded) return { id: unrecorded.id };
           }
           return { id: (await inner.post(to, message)).id };
         });
-        if (thread) this.threadPosts.set(thread, accounted + 1);
+        if (thread) this.threadPosts.set(slot, accounted + 1);
         return result;
       },
-      remove: (messageId) => this.once(() => inner.remove(messageId)),
+      remove: (messageId) => (this.transientIds.delete(messageId) ? inner.remove(messageId) : this.once(() => inner.remove(messageId))),
       get: (messageId) => inner.get(messageId),
       ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
     };

@@ -148,7 +148,7 @@ export async function answerRecording(
   const progress = services.progress ?? { afterMs: PROGRESS_NOTE_AFTER_MS, timers: REAL_TIMERS };
   return withProgressNote(() => fetchAndPost(services, ctx, viewer, recordingId, audience, lead), {
     ...progress,
-    post: () => ctx.reply({ markdown: progressNoteText(recordingId) }),
+    post: () => ctx.reply({ markdown: progressNoteText(recordingId), transient: true }),
     remove: (id) => services.messenger.remove(id),
     onError: (err) => services.logger.warn({ recordingId, err: String(err) }, 'progress note failed'),
   });

@@ -10,6 +10,9 @@ export interface Outgoing {
   /** Adaptive Card JSON. */
   card?: object;
   file?: { name: string; contentType: string; body: Buffer };
+  /** A note deleted again once the answer is posted (its timing varies from one try to the
+   * next): not one of the event's recorded steps. */
+  transient?: boolean;
 }
 
 export type Destination = { roomId: string; parentId?: string } | { toPersonId: string };

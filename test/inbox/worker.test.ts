@@ -114,6 +114,21 @@ describe('inbox worker', () => {
     expect(messenger.posted.map((p) => p.markdown)).toEqual(['card A', 'card B']);
   });
 
+  it('a transient note (posted only when an answer is slow) is not a step: the retry still posts what follows it', async () => {
+    const messenger = fakeMessenger();
+    const key = 'messages:created:m5';
+    await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 30_000) }, new Date(0));
+    const first = (await EventSteps.load(store.inbox, key, 1, now, () => BOT)).messenger(messenger);
+    await first.post({ roomId: 'r1' }, { markdown: 'card A', card: {} });
+    const note = await first.post({ roomId: 'r1' }, { markdown: 'Looking up recording b …', transient: true });
+    // A crash while the second answer is slow; on the retry it is fast, so no note.
+    const again = (await EventSteps.load(store.inbox, key, 2, now, () => BOT)).messenger(messenger);
+    await again.post({ roomId: 'r1' }, { markdown: 'card A', card: {} });
+    await again.post({ roomId: 'r1' }, { markdown: 'card B', card: {} });
+    expect(messenger.posted.map((p) => p.markdown)).toEqual(['card A', 'Looking up recording b …', 'card B']);
+    expect(note.id).toBe('m-2');
+  });
+
   it('a retried event takes its unrecorded reply from the thread instead of posting it again', async () => {
     const messenger = fakeMessenger();
     const key = 'messages:created:m3';
