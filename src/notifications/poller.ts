@@ -95,8 +95,11 @@ export class RecordingPoller {
     const started = this.deps.now();
     const since = (sub.lastPolledAt ?? sub.subscribedAt).getTime() - POLL_LOOKBACK_MS;
     let items;
+    // One read of the person's sign-in for the list and every announcement of this poll.
+    let session;
     try {
-      const page = await services.tokens.withToken(sub.personId, (token) =>
+      session = await services.tokens.open(sub.personId);
+      const page = await session.withToken((token) =>
         listRecordings(services.client, token, {
           max: POLL_MAX_ITEMS,
           from: new Date(since).toISOString(),
@@ -125,7 +128,7 @@ export class RecordingPoller {
     });
     // Oldest first, so announcements come in the order the recordings were made.
     fresh.sort((a, b) => Date.parse(a.createTime) - Date.parse(b.createTime));
-    const viewer = lazyViewer(services, sub.personId);
+    const viewer = lazyViewer(services, sub.personId, session);
     for (const item of fresh) {
       try {
         await announceRecording(services, sub, item.id, viewer);

@@ -33,8 +33,8 @@ export interface Viewer {
  * Opens the person's sign-in once and resolves their zone (refreshing the profile's zone with
  * their token when stale). Throws NotConnectedError when they have no usable sign-in.
  */
-export async function openViewer(services: Services, personId: string): Promise<Viewer> {
-  const session = await services.tokens.open(personId);
+export async function openViewer(services: Services, personId: string, opened?: PersonSession): Promise<Viewer> {
+  const session = opened ?? (await services.tokens.open(personId));
   const { zone, source } = await resolveZone(services, personId, await session.accessToken());
   return { session, zone, zoneSource: source };
 }
@@ -154,10 +154,10 @@ export async function answerRecording(
   });
 }
 
-/** A viewer opened on first use and kept for the rest of the command. */
-export function lazyViewer(services: Services, personId: string): () => Promise<Viewer> {
+/** A viewer opened on first use and kept for the rest of the command (on `session` when given). */
+export function lazyViewer(services: Services, personId: string, session?: PersonSession): () => Promise<Viewer> {
   let opened: Promise<Viewer> | undefined;
-  return () => (opened ??= openViewer(services, personId));
+  return () => (opened ??= openViewer(services, personId, session));
 }
 
 async function fetchAndPost(services: Services, ctx: Context, viewer: () => Promise<Viewer>, recordingId: string, audience: Audience, lead: string | undefined): Promise<AnswerOutcome> {
