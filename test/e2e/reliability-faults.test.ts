@@ -4,19 +4,15 @@ import { allTextOf, connectPerson, createWorld, startBotProcess, type BotProcess
 import { ReplyTracker, runBounded } from './scale-traffic';
 
 /**
- * Retries and error messages under faults: 1,000 commands while Webex misbehaves. Each must get
- * exactly one reply: the card, or the error message that matches what Webex last answered.
+ * 1,000 commands while Webex misbehaves on every path the bot and the framework use: 10 % 503,
+ * 5 % 429 with `Retry-After: 1` and 1 % two-second delays on each call to the API, whichever it
+ * is: the framework's reads of each event (the message, its author, the space), the bot's
+ * recording reads with the person's token, and every POST of a reply. Each command must be
+ * answered exactly once, and the process must never exit.
  *
- * Where the faults go, and why:
- * - GET /convergedRecordings/{id} (the bot's own call with the person's token): 10 % 503, 5 %
- *   429 with `Retry-After: 1`, 1 % two-second delays. The bot retries; a command whose every
- *   attempt failed gets the message for the last answer.
- * - POST /messages (the bot's replies): 3 % 429 with `Retry-After: 1`. Webex did not post the
- *   message, so the bot may and does post it again; a 503 without Retry-After is not repeated
- *   (the message may already be posted) and is left out here.
- * - Not on the framework's own GET /messages/{id} and GET /people: when those fail,
- *   webex-node-bot-framework drops the event without telling anyone. That is the framework's
- *   behaviour, not the bot's, and a test of it would measure the framework.
+ * A command is answered by its card, or by the message for what Webex last answered about its
+ * recording. Calls are retried one by one; an event whose read or reply still failed is retried
+ * as a whole by the inbox, which skips what an earlier attempt already posted.
  */
 /** What the person reads for the statuses the faults below inject, written out rather than built by the code under test. */
 const ERROR_TEXT: Record<number, string> = {
@@ -24,7 +20,7 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Webex is rate-limiting requests. Try again in 1 s.',
 };
 
-describe('1,000 commands under Webex faults (e2e)', () => {
+describe('1,000 commands under Webex faults on every path (e2e)', () => {
   const COMMANDS = 1000;
   const CONCURRENCY = 50;
   let world: World;
@@ -66,66 +62,81 @@ describe('1,000 commands under Webex faults (e2e)', () => {
     return world.emulator.calls.filter((c) => c.method === 'GET' && (c.path === path || c.path.startsWith(`${path}?`)));
   }
 
-  it('answers every command exactly once: a card, or the message for what Webex last said', async () => {
+  it('answers every command exactly once, a card or the message for what Webex last said, and never exits', async () => {
+    const { emulator } = world;
     // The injector tries faults in order, each with its own chance, so later chances are
-    // conditional: 10 % 503, then 5 % of all calls 429, then 1 % of all calls delayed.
-    const recordings = /^\/v1\/convergedRecordings\/fault-rec-/;
-    world.emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/fault-rec-\d+-down$/, status: 503 });
-    world.emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/fault-rec-\d+-busy$/, status: 429, retryAfter: 1 });
-    world.emulator.faults.add({ method: 'GET', path: recordings, status: 503, probability: 0.1 });
-    world.emulator.faults.add({ method: 'GET', path: recordings, status: 429, retryAfter: 1, probability: 0.05 / 0.9 });
-    world.emulator.faults.add({ method: 'GET', path: recordings, delayMs: 2000, probability: 0.01 / 0.85 });
-    world.emulator.faults.add({ method: 'POST', path: '/messages', status: 429, retryAfter: 1, probability: 0.03 });
+    // conditional: 10 % of all calls 503, then 5 % 429, then 1 % delayed.
+    const api = /^\/v1\//;
+    emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/fault-rec-\d+-down$/, status: 503 });
+    emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/fault-rec-\d+-busy$/, status: 429, retryAfter: 1 });
+    emulator.faults.add({ path: api, status: 503, probability: 0.1 });
+    emulator.faults.add({ path: api, status: 429, retryAfter: 1, probability: 0.05 / 0.9 });
+    emulator.faults.add({ path: api, delayMs: 2000, probability: 0.01 / 0.85 });
 
-    const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
+    const tracker = new ReplyTracker(emulator, world.botPerson.id);
     const sent: Array<{ id: string; index: number }> = [];
+    const unanswered: number[] = [];
+    // A bot that exits answers nothing more: stop waiting for it.
+    const exited = new Promise<'exited'>((resolve) => bot.child.once('exit', () => resolve('exited')));
     await runBounded(COMMANDS, CONCURRENCY, async (index) => {
-      const asked = world.emulator.say({ as: people[index % people.length]!.id, roomId: team, text: `recording ${recordingIdOf(index)}`, mentionBot: true });
+      if (bot.child.exitCode !== null) return;
+      const asked = emulator.say({ as: people[index % people.length]!.id, roomId: team, text: `recording ${recordingIdOf(index)}`, mentionBot: true });
       sent.push({ id: asked.id, index });
-      await tracker.first(asked.id, 90_000);
+      const answer = await Promise.race([tracker.first(asked.id, 150_000).then(() => 'answered' as const, () => 'timeout' as const), exited]);
+      if (answer !== 'answered') unanswered.push(index);
     });
-    world.emulator.faults.clear();
+    expect({ exitCode: bot.child.exitCode, sent: sent.length }).toEqual({ exitCode: null, sent: COMMANDS });
+    emulator.faults.clear();
     // Anything a doubled event would post comes after its first reply: wait until a command sent
     // after all of them has been answered.
-    await world.emulator.idle();
-    const marker = world.emulator.say({ as: people[0]!.id, roomId: team, text: 'help', mentionBot: true });
+    await emulator.idle();
+    const marker = emulator.say({ as: people[0]!.id, roomId: team, text: 'help', mentionBot: true });
     await tracker.first(marker.id, 30_000);
     tracker.stop();
 
-    const statuses = (pattern: RegExp, method: string) =>
-      world.emulator.calls.filter((c) => c.method === method && pattern.test(c.path)).map((c) => c.status);
-    const recordingStatuses = statuses(/^\/v1\/convergedRecordings\/fault-rec-/, 'GET');
-    // The faults really happened.
-    expect(recordingStatuses.filter((s) => s === 503).length).toBeGreaterThan(50);
-    expect(recordingStatuses.filter((s) => s === 429).length).toBeGreaterThan(20);
-    expect(statuses(/^\/v1\/messages$/, 'POST').filter((s) => s === 429).length).toBeGreaterThan(10);
+    // The faults really happened, on every path.
+    const statuses = (method: string, pattern: RegExp) => emulator.calls.filter((c) => c.method === method && pattern.test(c.path.split('?')[0]!)).map((c) => c.status);
+    const paths = {
+      'GET /messages/{id}': statuses('GET', /^\/v1\/messages\/[^/]+$/),
+      'GET /people/{id}': statuses('GET', /^\/v1\/people\/(?!me$)[^/]+$/),
+      'GET /convergedRecordings/{id}': statuses('GET', /^\/v1\/convergedRecordings\/fault-rec-\d+$/),
+      'POST /messages': statuses('POST', /^\/v1\/messages$/),
+    };
+    const faulted = Object.entries(paths).map(([path, seen]) => ({ path, '503': seen.filter((s) => s === 503).length > 40, '429': seen.filter((s) => s === 429).length > 20 }));
+    expect(faulted).toEqual(Object.keys(paths).map((path) => ({ path, '503': true, '429': true })));
 
-    const wrong: string[] = [];
+    const wrong: string[] = unanswered.map((index) => `command ${index}: no reply`);
     let cards = 0;
     let errors = 0;
     for (const { id, index } of sent) {
       const replies = tracker.replies(id);
       if (replies.length !== 1) {
-        wrong.push(`command ${index}: ${replies.length} replies`);
+        if (!unanswered.includes(index)) wrong.push(`command ${index}: ${replies.length} replies`);
         continue;
       }
       const reply = replies[0]!;
       const calls = recordingCalls(recordingIdOf(index));
-      if (calls.some((c) => c.status === 200)) {
+      if (reply.attachments?.length) {
         cards++;
-        if (!reply.attachments?.length || !allTextOf(reply).includes(`Fault topic ${index}`)) wrong.push(`command ${index}: expected its card, got ${reply.markdown}`);
+        if (!calls.some((c) => c.status === 200) || !allTextOf(reply).includes(`Fault topic ${index}`)) wrong.push(`command ${index}: a card that is not its recording's`);
         continue;
       }
       errors++;
-      const last = calls[calls.length - 1]!;
-      const expected = `Recording \`${recordingIdOf(index)}\`: ${ERROR_TEXT[last.status] ?? `(no answer expected for status ${last.status})`} (Webex tracking ID: \`${last.trackingId}\`)`;
-      if (reply.markdown !== expected) wrong.push(`command ${index}: expected "${expected}", got "${reply.markdown}"`);
+      // The message for one of the answers Webex gave about its recording (a retried event may
+      // have asked more than once), with that answer's tracking ID.
+      const expected = calls
+        .filter((c) => c.status !== 200)
+        .map((c) => `Recording \`${recordingIdOf(index)}\`: ${ERROR_TEXT[c.status] ?? `(no answer expected for status ${c.status})`} (Webex tracking ID: \`${c.trackingId}\`)`);
+      if (!expected.includes(reply.markdown ?? '')) wrong.push(`command ${index}: unexpected "${reply.markdown}"`);
     }
     expect(wrong).toEqual([]);
     expect(cards + errors).toBe(COMMANDS);
     expect(errors).toBeGreaterThanOrEqual(20);
-    expect(cards).toBeGreaterThan(COMMANDS * 0.9);
-    // One reply per command, plus the marker's.
-    expect(world.emulator.messages(team).filter((m) => m.personId === world.botPerson.id)).toHaveLength(COMMANDS + 1);
-  }, 180_000);
+    expect(cards).toBeGreaterThan(COMMANDS * 0.85);
+    // One reply per command, plus the marker's (a slow answer's progress note is not a reply).
+    const posted = emulator.messages(team).filter((m) => m.personId === world.botPerson.id && !(m.markdown ?? '').startsWith('Looking up recording'));
+    expect(posted).toHaveLength(COMMANDS + 1);
+    expect(bot.logs().filter((l) => l.fault !== undefined)).toEqual([]);
+    expect(bot.child.exitCode).toBeNull();
+  }, 360_000);
 });
