@@ -86,7 +86,7 @@ export function createBot(services: Services): Bot {
       if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
       outcome = await runCommand(scoped, ctx, command, event.messageId);
     } catch (err) {
-      logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, personId: event.personId, roomId: event.roomId }, 'command failed');
+      logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId }, 'command failed');
       // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
       const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
       await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
