@@ -2,6 +2,7 @@ import type { Command } from '../commands/parse';
 import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
 import { describeFailure, isPostFailure } from '../errors/messages';
+import { mayPassLater } from '../webex/errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from '../replies/context';
 import type { EventSteps } from '../inbox/steps';
@@ -48,14 +49,16 @@ export function createBot(services: Services): Bot {
 
   function track(work: Promise<void>): Promise<void> {
     running.add(work);
-    void work.finally(() => {
+    const settled = () => {
       running.delete(work);
       if (running.size === 0) {
         const waiters = idleWaiters;
         idleWaiters = [];
         waiters.forEach((w) => w());
       }
-    });
+    };
+    // The caller handles a rejection (the inbox retries the event); this bookkeeping must not add an unhandled one.
+    work.then(settled, settled);
     return work;
   }
 
@@ -86,7 +89,14 @@ export function createBot(services: Services): Bot {
       if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
       outcome = await runCommand(scoped, ctx, command, event.messageId);
     } catch (err) {
-      logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId }, 'command failed');
+      const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId };
+      // From the inbox, a Webex failure that may pass is retried with the whole event (what was
+      // already posted is not posted again); the inbox tells the person if every attempt fails.
+      if (steps && mayPassLater(err)) {
+        logger.warn(facts, 'command failed; the event is retried');
+        throw err;
+      }
+      logger.error(facts, 'command failed');
       // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
       const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
       await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
@@ -118,7 +128,12 @@ export function createBot(services: Services): Bot {
       }
       outcome = await handleClick(scoped, ctx, event);
     } catch (err) {
-      logger.error({ err: String(err), personId: event.personId, roomId: event.roomId }, 'card click failed');
+      const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
+      if (steps && mayPassLater(err)) {
+        logger.warn(facts, 'card click failed; the event is retried');
+        throw err;
+      }
+      logger.error(facts, 'card click failed');
       await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
     } finally {
       services.recordOutcome('click', outcome, Number(process.hrtime.bigint() - started) / 1e9);

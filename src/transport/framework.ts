@@ -116,7 +116,12 @@ export function createFrameworkTransport(options: {
   function deliver(eventId: string, event: InboundEvent): void {
     const work = Promise.resolve().then(() => onEvent(event));
     const waiting = dispatchingByEvent.get(eventId)?.find((d) => d.work === undefined);
-    if (waiting) waiting.work = work;
+    if (waiting) {
+      waiting.work = work;
+      // `dispatch` hands the rejection on once the framework's own chain has finished; until
+      // then it must not count as unhandled.
+      work.catch(() => undefined);
+    }
     else void work.catch((err: unknown) => logger.error({ err: String(err), kind: event.kind }, 'event handling failed'));
   }
 

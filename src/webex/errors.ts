@@ -81,6 +81,17 @@ export class WebexApiError extends Error {
   }
 }
 
+/**
+ * True for a failure that may pass if the whole operation is tried again later: no answer (network,
+ * timeout), "come back later" (423, 429, also when the wait was too long) or a server error (5xx).
+ * Unlike `shouldRetry`, this says nothing about repeating the same request at once.
+ */
+export function mayPassLater(value: unknown): value is WebexApiError {
+  if (!(value instanceof WebexApiError)) return false;
+  if (value.kind !== 'http') return true;
+  return value.status === 423 || value.status === 429 || value.status >= 500;
+}
+
 export function isWebexApiError(value: unknown): value is WebexApiError {
   return value instanceof WebexApiError;
 }
