@@ -10,23 +10,19 @@ import { ReplyTracker, runBounded } from './scale-traffic';
  * recording reads with the person's token, and every POST of a reply. Each command must be
  * answered exactly once, and the process must never exit.
  *
- * A command is answered by its card, by the message for what Webex answered about its recording,
- * or, when Webex would not take the reply, by the message saying the post failed. Calls are
- * retried one by one, so a read or a post can still fail four times in a row (or once, for a
- * POST answered 503 without Retry-After, which may have been carried out). Such a command may go
- * unanswered, but never silently: it is logged at error with Webex's tracking ID. Every other
- * command is answered exactly once.
+ * A command is answered by its card, or by the message for what Webex answered about its
+ * recording. Calls are retried one by one; an event whose read or reply still failed (a read can
+ * fail four times in a row; a POST answered 503 without Retry-After is not repeated at once, as
+ * it may have been carried out) is retried as a whole by the inbox, which skips what an earlier
+ * attempt already posted. Had one still failed, it would be logged at error with Webex's
+ * tracking ID: the test names any such command.
  */
 /** What the person reads for the statuses the faults below inject, written out rather than built by the code under test. */
 const ERROR_TEXT: Record<number, string> = {
   503: 'Webex is having trouble right now. Please try again later.',
   429: 'Webex is rate-limiting requests. Try again in 1 s.',
 };
-/** The same for a reply Webex would not post. */
-const POST_ERROR_TEXT: Record<number, string> = {
-  503: 'Webex is having trouble right now. Please try again later.',
-  429: 'Webex is rate-limiting my messages. Try again in 1 s.',
-};
+
 
 describe('1,000 commands under Webex faults on every path (e2e)', () => {
   const COMMANDS = 1000;
@@ -70,7 +66,7 @@ describe('1,000 commands under Webex faults on every path (e2e)', () => {
     return world.emulator.calls.filter((c) => c.method === 'GET' && (c.path === path || c.path.startsWith(`${path}?`)));
   }
 
-  it('answers every command at most once, exactly once unless a Webex call failed after its retries (then logged at error with the tracking ID), and never exits', async () => {
+  it('answers every command exactly once, a card or the message for what Webex said, and never exits', async () => {
     const { emulator } = world;
     // The injector tries faults in order, each with its own chance, so later chances are
     // conditional: 10 % of all calls 503, then 5 % 429, then 1 % delayed.
@@ -90,7 +86,7 @@ describe('1,000 commands under Webex faults on every path (e2e)', () => {
       if (bot.child.exitCode !== null) return;
       const asked = emulator.say({ as: people[index % people.length]!.id, roomId: team, text: `recording ${recordingIdOf(index)}`, mentionBot: true });
       sent.push({ id: asked.id, index });
-      const answer = await Promise.race([tracker.first(asked.id, 60_000).then(() => 'answered' as const, () => 'timeout' as const), exited]);
+      const answer = await Promise.race([tracker.first(asked.id, 120_000).then(() => 'answered' as const, () => 'timeout' as const), exited]);
       if (answer !== 'answered') unanswered.push(index);
     });
     expect({ exitCode: bot.child.exitCode, sent: sent.length }).toEqual({ exitCode: null, sent: COMMANDS });
@@ -128,7 +124,7 @@ describe('1,000 commands under Webex faults on every path (e2e)', () => {
       const replies = tracker.replies(id);
       if (replies.length === 0) {
         lost.push(index);
-        if (!failureLogs.has(id)) wrong.push(`command ${index}: no reply and no error line with a tracking ID`);
+        wrong.push(`command ${index}: no reply (${failureLogs.has(id) ? 'logged at error with its tracking ID' : 'and no error line with a tracking ID'})`);
         continue;
       }
       if (replies.length > 1) {
@@ -143,23 +139,15 @@ describe('1,000 commands under Webex faults on every path (e2e)', () => {
         continue;
       }
       errors++;
-      // The message for one of the answers Webex gave about its recording, with that answer's
-      // tracking ID; or the message for a reply Webex refused to post.
-      const expected = [
-        ...calls
-          .filter((c) => c.status !== 200)
-          .map((c) => `Recording \`${recordingIdOf(index)}\`: ${ERROR_TEXT[c.status] ?? `(no answer expected for status ${c.status})`} (Webex tracking ID: \`${c.trackingId}\`)`),
-        ...emulator.calls
-          .filter((c) => c.method === 'POST' && c.path === '/v1/messages' && POST_ERROR_TEXT[c.status] !== undefined)
-          .filter((c) => reply.markdown?.includes(String(c.trackingId)))
-          .map((c) => `I couldn't post my answer: ${POST_ERROR_TEXT[c.status]} (Webex tracking ID: \`${c.trackingId}\`)`),
-      ];
+      // The message for one of the answers Webex gave about its recording (a retried event may
+      // have asked more than once), with that answer's tracking ID.
+      const expected = calls
+        .filter((c) => c.status !== 200)
+        .map((c) => `Recording \`${recordingIdOf(index)}\`: ${ERROR_TEXT[c.status] ?? `(no answer expected for status ${c.status})`} (Webex tracking ID: \`${c.trackingId}\`)`);
       if (!expected.includes(reply.markdown ?? '')) wrong.push(`command ${index}: unexpected "${reply.markdown}"`);
     }
     expect(wrong).toEqual([]);
     expect(unanswered.sort((a, b) => a - b)).toEqual(lost.sort((a, b) => a - b));
-    // The exception, not the rule: about one command in a hundred.
-    expect(lost.length).toBeLessThan(COMMANDS * 0.03);
     expect(cards + errors + lost.length).toBe(COMMANDS);
     expect(errors).toBeGreaterThanOrEqual(20);
     expect(cards).toBeGreaterThan(COMMANDS * 0.85);
