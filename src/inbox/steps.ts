@@ -60,8 +60,14 @@ export class EventSteps {
         const accounted = thread ? (this.threadPosts.get(slot) ?? 0) : 0;
         const result = await this.once(async () => {
           if (thread && this.botPersonId !== null && 'roomId' in to && inner.threadReplies) {
+            // A text reply is only taken for the same text: a slow answer's note (this attempt's,
+            // or one an earlier attempt could not delete) is never taken for the answer.
             const mine = (await inner.threadReplies(to.roomId, thread)).filter(
-              (m) => m.personId === this.botPersonId && (m.attachments?.length ?? 0) > 0 === isCard,
+              (m) =>
+                m.personId === this.botPersonId &&
+                !this.transientIds.has(m.id) &&
+                (m.attachments?.length ?? 0) > 0 === isCard &&
+                (isCard || (m.markdown ?? m.text) === message.markdown),
             );
             const unrecorded = mine[accounted];
             if (unrecorded) return { id: unrecorded.id };

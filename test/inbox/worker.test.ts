@@ -136,7 +136,7 @@ describe('inbox worker', () => {
     // Webex has the bot's first reply in the thread (and someone else's), but the record of it was lost.
     messenger.thread.push(
       { id: 'theirs', personId: 'someone', created: '2026-03-01T08:00:00.500Z' } as Message,
-      { id: 'already-posted', personId: BOT, created: '2026-03-01T08:00:01.000Z' } as Message,
+      { id: 'already-posted', personId: BOT, markdown: 'card A', created: '2026-03-01T08:00:01.000Z' } as Message,
     );
     const retry = await EventSteps.load(store.inbox, key, 2, now, () => BOT);
     const m = retry.messenger(messenger);
@@ -148,5 +148,19 @@ describe('inbox worker', () => {
     const fresh = await EventSteps.load(store.inbox, 'messages:created:m4', 1, now, () => BOT);
     await fresh.messenger(messenger).post({ roomId: 'group', parentId: 'm4' }, { markdown: 'card C' });
     expect(messenger.posted.map((p) => p.markdown)).toEqual(['card B', 'card C']);
+  });
+
+  it("a retry never takes a slow answer's note in the thread for the text answer", async () => {
+    const messenger = fakeMessenger();
+    const key = 'messages:created:m6';
+    await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 30_000) }, new Date(0));
+    const to = { roomId: 'group', parentId: 'm6' };
+    // An earlier attempt's note that could not be deleted, and this attempt's own.
+    messenger.thread.push({ id: 'old-note', personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:01.000Z' } as Message);
+    const retry = (await EventSteps.load(store.inbox, key, 2, now, () => BOT)).messenger(messenger);
+    const note = await retry.post(to, { markdown: 'Looking up recording b …', transient: true });
+    messenger.thread.push({ id: note.id, personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:02.000Z' } as Message);
+    await expect(retry.post(to, { markdown: 'Recording `b`: Webex is rate-limiting requests.' })).resolves.not.toEqual({ id: 'old-note' });
+    expect(messenger.posted.map((p) => p.markdown)).toEqual(['Looking up recording b …', 'Recording `b`: Webex is rate-limiting requests.']);
   });
 });
