@@ -1,6 +1,6 @@
 /**
- * The raw floor of `npm run bench`: the least work a command can cost on this machine. A bare
- * `node:http` receiver checks the webhook's signature over the raw body, reads the message
+ * The raw floor of `npm run bench`: the least work a command can cost on this machine. It
+ * registers one webhook for new messages; a bare `node:http` receiver checks the webhook's signature over the raw body, reads the message
  * (`GET /messages/{id}`) and posts the reply (`POST /messages`, threaded in a group space) with
  * undici on a keep-alive pool. No framework, no express, no database, no retries.
  *
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   }
 
   const me = await call<{ id: string }>('GET', 'people/me');
+  // Its one webhook: new messages, signed with the same secret as the other bots'.
+  await call('POST', 'webhooks', { name: 'raw floor', targetUrl: config.webhookUrl, resource: 'messages', event: 'created', secret });
 
   async function answer(event: MessageEvent): Promise<void> {
     if (event.resource !== 'messages' || !event.data?.id || event.data.personId === me.id) return;
