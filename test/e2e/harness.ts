@@ -41,6 +41,14 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The faked clock of `npm run test:clock` (libfaketime's preload and its settings), passed on so
+ * that the bot keeps the same time as the emulator in this process, as it does with Webex.
+ */
+export function sharedClockEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && (entry[0] === 'LD_PRELOAD' || entry[0].startsWith('FAKETIME'))));
+}
+
 export async function startBotProcess(emulator: Emulator, botToken: string, env: Record<string, string> = {}): Promise<BotProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
@@ -50,6 +58,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
     cwd: dataDir,
     env: {
       PATH: process.env.PATH ?? '',
+      ...sharedClockEnvironment(),
       WEBEX_BOT_TOKEN: botToken,
       WEBEX_API_URL: emulator.apiUrl,
       PUBLIC_URL: url,
