@@ -3,9 +3,8 @@
  * page to talk to it — no account, no network, no configuration. Fixture people and recordings
  * cover every state of the card and every error the bot explains (README, "Try it, run it, test it").
  */
+import { freePort } from '../free-port';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { startBot, type RunningBot } from '../../src/app';
 import { loadConfig, loadPort } from '../../src/config';
 import { decodeWebexId, startEmulator, type Emulator } from './emulator';
@@ -43,15 +42,6 @@ export interface Sandbox {
 
 const CLIENT_ID = 'C-recbot-sandbox';
 
-/** A free TCP port on the loopback interface, for the bot (its URL must be known before it starts). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** The recordings API names owners by UUID; emulator people carry Webex (base64) IDs. */
 function ownerOf(member: CastMember & { id: string }): RecordingOwner {

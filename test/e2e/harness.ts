@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +17,9 @@ export const CLIENT_ID = 'C-test-integration';
 export const CLIENT_SECRET = 'integration-secret-for-tests';
 export const WEBHOOK_SECRET = 'webhook-secret-for-tests';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../../dev/free-port';
+
+export { freePort };
 
 export interface BotProcess {
   readonly url: string;

@@ -1,7 +1,7 @@
+import { freePort } from '../../dev/free-port';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,26 +14,16 @@ import { join, resolve } from 'node:path';
 const DIST = resolve(__dirname, '../../dist');
 const DIST_DEV = resolve(__dirname, '../../dist-dev/dev');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;
-  ms: number;
   stdout: () => string;
 }
 
-/** Spawns `entry` with only PATH and PORT, and times it until GET / answers 200. */
+/** Spawns `entry` with only PATH and PORT, and waits until GET / answers 200. */
 async function startAndTime(entry: string): Promise<Started> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   const port = await freePort();
-  const started = process.hrtime.bigint();
   // An empty working directory: no .env, no data folder.
   const child = spawn(process.execPath, [entry], { cwd: mkdtempSync(join(tmpdir(), 'recbot-sandbox-')), env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -43,7 +33,7 @@ async function startAndTime(entry: string): Promise<Started> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${out}`);
     const ok = await fetch(`http://localhost:${port}/`).then((r) => r.status === 200, () => false);
-    if (ok) return { child, ms: Number(process.hrtime.bigint() - started) / 1e6, stdout: () => out };
+    if (ok) return { child, stdout: () => out };
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${entry} did not answer in time: ${out}`);
