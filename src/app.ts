@@ -111,16 +111,18 @@ export async function startBot(
     personNames: new PersonNameCache(),
   };
   const recordingSecret = config.webhookSecret ? recordingWebhookSecret(config.webhookSecret) : null;
+  let inbox: EventInbox | null = null;
   const theNotifications = createNotifications(
     services,
     { webhookUrl: config.recordingWebhookUrl, webhookSecret: recordingSecret, pollIntervalMs: config.recordingPollIntervalMs },
+    // New recordings are kept in the inbox like every event (it exists before anything arrives).
+    { acceptRecording: (key, envelope, personId) => inbox!.acceptRecording(key, envelope, personId) },
     () => now().getTime(),
   );
   notifications = theNotifications;
   bot = createBot({ ...services, notifications: theNotifications });
   const theBot = bot;
 
-  let inbox: EventInbox | null = null;
   const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event, inbox?.stepsFor(event)) });
   let started = false;
   let stopping = false;
@@ -136,6 +138,7 @@ export async function startBot(
     started: startedPromise,
     botPersonId: () => botPersonId,
     onSettled: (result) => metrics.recordInboxEvent(result),
+    onRecordingEvent: (event, steps) => theNotifications.handle(event, steps),
   });
   inbox = theInbox;
 

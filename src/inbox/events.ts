@@ -19,6 +19,17 @@ export function eventKey(envelope: unknown): string {
   return `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
 }
 
+/**
+ * New-recording events (a person's `convergedRecordings` webhook, or a poll that found a
+ * recording) are keyed under this prefix by the notifications; the bot's own webhook never
+ * carries that resource, so no event it delivers gets such a key.
+ */
+export const RECORDING_EVENT_PREFIX = 'convergedRecordings:';
+
+export function isRecordingEventKey(key: string): boolean {
+  return key.startsWith(RECORDING_EVENT_PREFIX);
+}
+
 /** Who sent the event, as Webex says (kept with it until it is finished). */
 export function eventPersonId(envelope: unknown): string | null {
   const id = (envelope as Envelope | null)?.data?.personId;

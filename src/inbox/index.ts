@@ -3,11 +3,22 @@ import type { Messenger } from '../replies/messenger';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
 import type { InboundEvent, Transport } from '../transport/types';
-import { apologyDestination, eventKey, eventPersonId, inboundEventKey, INBOX_RETENTION_MS, outsideReplayWindow } from './events';
+import type { InboxEvent } from '../store/types';
+import {
+  apologyDestination,
+  eventKey,
+  eventPersonId,
+  inboundEventKey,
+  INBOX_RETENTION_MS,
+  isRecordingEventKey,
+  outsideReplayWindow,
+  RECORDING_EVENT_PREFIX,
+} from './events';
 import type { EventSteps } from './steps';
 import { createInboxWorker } from './worker';
 
 export { EventSteps } from './steps';
+export { isRecordingEventKey, RECORDING_EVENT_PREFIX } from './events';
 
 /** What the person reads when their event was given up on. */
 export const GIVE_UP_MESSAGE = "I couldn't answer that, try again.";
@@ -15,6 +26,9 @@ export const GIVE_UP_MESSAGE = "I couldn't answer that, try again.";
 export interface EventInbox {
   /** A verified webhook envelope: stored (once per event) before the caller answers Webex. */
   accept(envelope: unknown): Promise<void>;
+  /** A new-recording event (its key under RECORDING_EVENT_PREFIX, `personId` its owner):
+   * stored once per key, then worked on like every event. False for a duplicate. */
+  acceptRecording(key: string, envelope: object, personId: string): Promise<boolean>;
   /** The steps of the inbox event an InboundEvent was read from, while it is being worked on. */
   stepsFor(event: InboundEvent): EventSteps | undefined;
   /** Begins resuming unfinished events (call once the transport is started). */
@@ -41,6 +55,8 @@ export function createEventInbox(options: {
   /** Resolves once the transport can dispatch. */
   started: Promise<void>;
   onSettled(result: 'done' | 'retry' | 'parked'): void;
+  /** One attempt at a new-recording event (notifications). */
+  onRecordingEvent(event: InboxEvent, steps: EventSteps): Promise<void>;
   leaseMs?: number;
   pollMs?: number;
   maxAttempts?: number;
@@ -61,6 +77,10 @@ export function createEventInbox(options: {
     onSettled: options.onSettled,
     async work(event, steps) {
       await options.started;
+      if (isRecordingEventKey(event.key)) {
+        await options.onRecordingEvent(event, steps);
+        return;
+      }
       inProgress.set(event.key, steps);
       try {
         await transport.dispatch(event.envelope);
@@ -69,16 +89,35 @@ export function createEventInbox(options: {
       }
     },
     async giveUp(event, steps) {
+      // A recording nobody asked about just now: nothing to apologise for (the log has it).
+      if (isRecordingEventKey(event.key)) return;
       const to = apologyDestination(event.envelope);
       if (to) await steps.messenger(options.messenger).post(to, { markdown: GIVE_UP_MESSAGE });
     },
   });
+
+  /** Stores the event (once per key) and, unless draining, starts its first attempt at once. */
+  async function take(key: string, envelope: unknown, personId: string | null, at: Date): Promise<boolean> {
+    const lease = worker.leaseForNew();
+    const fresh = await store.inbox.accept(key, envelope, personId, at, lease, new Date(at.getTime() - INBOX_RETENTION_MS));
+    if (!fresh) {
+      logger.debug({ key }, 'duplicate webhook event ignored');
+      return false;
+    }
+    if (lease) worker.run({ key, envelope, attempts: 1, receivedAt: at });
+    return true;
+  }
 
   return {
     async accept(envelope) {
       // The events of the bot's own replies: nothing to store, nothing to do.
       if (transport.isOwnEvent(envelope)) return;
       const key = eventKey(envelope);
+      // Recordings come through the people's own webhooks only (the bot has no recording scope).
+      if (isRecordingEventKey(key)) {
+        logger.warn({ key }, 'recording event on the bot\'s webhook ignored');
+        return;
+      }
       const at = now();
       const outside = outsideReplayWindow(envelope, at);
       if (outside) {
@@ -86,13 +125,11 @@ export function createEventInbox(options: {
         logger.info({ key, created, reason: outside }, 'webhook event outside the replay window ignored');
         return;
       }
-      const lease = worker.leaseForNew();
-      const fresh = await store.inbox.accept(key, envelope, eventPersonId(envelope), at, lease, new Date(at.getTime() - INBOX_RETENTION_MS));
-      if (!fresh) {
-        logger.debug({ key }, 'duplicate webhook event ignored');
-        return;
-      }
-      if (lease) worker.run({ key, envelope, attempts: 1, receivedAt: at });
+      await take(key, envelope, eventPersonId(envelope), at);
+    },
+    acceptRecording(key, envelope, personId) {
+      if (!isRecordingEventKey(key)) throw new Error(`a recording event key starts with ${RECORDING_EVENT_PREFIX}`);
+      return take(key, envelope, personId, now());
     },
     stepsFor: (event) => inProgress.get(inboundEventKey(event)),
     start: () => worker.start(),

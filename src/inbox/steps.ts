@@ -10,11 +10,14 @@ import type { Inbox, PendingRequest, Store } from '../store/types';
  * A crash between a post and its record leaves a post Webex has but the record lacks. A retried
  * attempt therefore compares, for a threaded reply (group spaces), the bot's replies in the
  * thread with the posts it accounts for, and takes an unaccounted reply as that step instead of
- * posting again. An unthreaded reply (1:1 spaces) cannot be told apart, and is posted again.
+ * posting again. An unthreaded post is looked for the same way when it names what it is about
+ * (`Outgoing.match`, a recording ID in an announcement's card); one that does not (a 1:1 reply)
+ * cannot be told apart, and is posted again.
  */
 export class EventSteps {
   private next = 0;
-  /** Threaded posts accounted for in this attempt, by parent message and kind (card or not). */
+  /** Posts accounted for in this attempt: threaded ones by parent message and kind (card or
+   * not), matched ones by destination and match. */
   private readonly threadPosts = new Map<string, number>();
   /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
   private readonly transientIds = new Set<string>();
@@ -56,9 +59,22 @@ export class EventSteps {
         }
         const thread = 'parentId' in to && to.parentId ? to.parentId : null;
         const isCard = Boolean(message.card);
-        const slot = `${thread}:${isCard}`;
-        const accounted = thread ? (this.threadPosts.get(slot) ?? 0) : 0;
+        const matched = !thread && message.match ? message.match : null;
+        const slot = thread ? `${thread}:${isCard}` : matched ? `match:${JSON.stringify(to)}:${matched}` : null;
+        const accounted = slot ? (this.threadPosts.get(slot) ?? 0) : 0;
         const result = await this.once(async () => {
+          if (matched && this.botPersonId !== null && inner.recentPosts) {
+            const firstLine = message.markdown.split('\n', 1)[0];
+            const mine = (await inner.recentPosts(to)).filter(
+              (m) =>
+                m.personId === this.botPersonId &&
+                !this.transientIds.has(m.id) &&
+                (m.markdown ?? m.text ?? '').split('\n', 1)[0] === firstLine &&
+                JSON.stringify(m.attachments ?? []).includes(matched),
+            );
+            const unrecorded = mine[accounted];
+            if (unrecorded) return { id: unrecorded.id };
+          }
           if (thread && this.botPersonId !== null && 'roomId' in to && inner.threadReplies) {
             // A text reply is only taken for the same text: a slow answer's note (this attempt's,
             // or one an earlier attempt could not delete) is never taken for the answer.
@@ -74,12 +90,13 @@ export class EventSteps {
           }
           return { id: (await inner.post(to, message)).id };
         });
-        if (thread) this.threadPosts.set(slot, accounted + 1);
+        if (slot) this.threadPosts.set(slot, accounted + 1);
         return result;
       },
       remove: (messageId) => (this.transientIds.delete(messageId) ? inner.remove(messageId) : this.once(() => inner.remove(messageId))),
       get: (messageId) => inner.get(messageId),
       ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
+      ...(inner.recentPosts ? { recentPosts: inner.recentPosts.bind(inner) } : {}),
     };
   }
 

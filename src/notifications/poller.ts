@@ -3,8 +3,9 @@
  * `GET /convergedRecordings` with their own token every interval (default 5 minutes), each person
  * at their own moment of the interval so the calls are spread out, `from` the last successful
  * poll (less a margin for calls still running then), and a 429's Retry-After honoured for that
- * person. Recordings created before the person opted in are not announced; the rest are
- * announced once (the store's delivery record), whatever the overlap between polls.
+ * person. Recordings created before the person opted in are not announced; the rest are handed
+ * to `found` (the inbox keeps them, and the store's delivery record announces each once,
+ * whatever the overlap between polls).
  */
 import { createHash } from 'node:crypto';
 import { NotConnectedError } from '../auth/tokens';
@@ -12,8 +13,7 @@ import type { Services } from '../dispatch/services';
 import type { RecordingSubscription } from '../store/types';
 import { WebexApiError } from '../webex/errors';
 import { listRecordings } from '../webex/recordings';
-import { lazyViewer } from '../recordings/service';
-import { announceRecording } from './announce';
+import { lazyViewer, type Viewer } from '../recordings/service';
 
 /** A recording's file appears after the call ends: look back this far before the last poll. */
 export const POLL_LOOKBACK_MS = 6 * 3600 * 1000;
@@ -27,6 +27,8 @@ export interface PollerDeps {
   now: () => number;
   /** How often due people are looked for. Default: 1 s, or the interval / 10 when shorter. */
   tickMs?: number;
+  /** A recording new to this person; resolves once it is kept (`viewer`: their open sign-in). */
+  found(sub: RecordingSubscription, recordingId: string, viewer: () => Promise<Viewer>): Promise<void>;
 }
 
 /** Where in the interval this person is polled: the same every time, spread over everyone. */
@@ -129,13 +131,12 @@ export class RecordingPoller {
     // Oldest first, so announcements come in the order the recordings were made.
     fresh.sort((a, b) => Date.parse(a.createTime) - Date.parse(b.createTime));
     const viewer = lazyViewer(services, sub.personId, session);
-    for (const item of fresh) {
-      try {
-        await announceRecording(services, sub, item.id, viewer);
-      } catch (err) {
-        if (err instanceof NotConnectedError) return;
-        services.logger.warn({ personId: sub.personId, recordingId: item.id, err: String(err) }, 'new recording not announced; will try again');
-      }
+    try {
+      for (const item of fresh) await this.deps.found(sub, item.id, viewer);
+    } catch (err) {
+      // Not kept: the next poll looks at the same window again.
+      services.logger.warn({ personId: sub.personId, err: String(err) }, 'new recordings not kept; the next poll tries again');
+      return;
     }
     await services.store.setLastPolled(sub.personId, new Date(started));
   }

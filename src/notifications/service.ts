@@ -9,6 +9,8 @@ import { RECORDING_ID } from '../commands/parse';
 import type { RecordingSubscription } from '../store/types';
 import type { Notifications } from './types';
 import { announceRecording } from './announce';
+import { RECORDING_EVENT_PREFIX } from '../inbox/events';
+import type { Viewer } from '../recordings/service';
 import { RecordingPoller } from './poller';
 import { ensureRecordingWebhook, removeRecordingWebhooks } from './registration';
 
@@ -22,59 +24,71 @@ export interface NotificationSettings {
 }
 
 
-/** Waits before the next try of an announcement that failed (Webex or the database briefly down). */
-export const ANNOUNCE_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 20_000, 60_000];
-
 export const STOPPED_MESSAGE =
   'Your Webex sign-in has expired, so I have stopped telling you about new recordings. ' +
   'Send **connect** to sign in again, then **notify on**.';
 
+/**
+ * Where new-recording events go to be kept: the bot's durable inbox (`acceptRecording`), which
+ * then hands each event back to `handle` until it is done.
+ */
+export interface RecordingEventQueue {
+  acceptRecording(key: string, envelope: object, personId: string): Promise<boolean>;
+}
+
+/** A recording event as the inbox keeps it: from the person's webhook, or from a poll. */
+type RecordingEvent = { via: 'webhook'; webhookId: string; recordingId: string } | { via: 'poll'; personId: string; recordingId: string };
+
+const WEBHOOK_EVENT_PREFIX = `${RECORDING_EVENT_PREFIX}created:`;
+const POLL_EVENT_PREFIX = `${RECORDING_EVENT_PREFIX}polled:`;
+
+/** What a stored recording event says; the key says how it came (only the poller makes poll keys). */
+function readRecordingEvent(key: string, envelope: unknown): RecordingEvent | null {
+  const e = (envelope ?? {}) as { id?: unknown; personId?: unknown; data?: { id?: unknown } };
+  const recordingId = e.data?.id;
+  if (typeof recordingId !== 'string' || !RECORDING_ID.test(recordingId)) return null;
+  if (key.startsWith(WEBHOOK_EVENT_PREFIX) && typeof e.id === 'string') return { via: 'webhook', webhookId: e.id, recordingId };
+  if (key.startsWith(POLL_EVENT_PREFIX) && typeof e.personId === 'string') return { via: 'poll', personId: e.personId, recordingId };
+  return null;
+}
+
 export function createNotifications(
   services: Services,
   settings: NotificationSettings,
+  queue: RecordingEventQueue,
   now: () => number = Date.now,
-  retryDelaysMs: readonly number[] = ANNOUNCE_RETRY_DELAYS_MS,
-): Notifications {
+): Notifications & { /** The poller in polling mode (null in webhook mode). */ readonly poller: RecordingPoller | null } {
   const { store, logger, client, tokens } = services;
   const webhookUrl = settings.webhookUrl;
   const secret = settings.webhookSecret;
   const mode = webhookUrl && secret ? 'webhook' : 'polling';
-  const poller = mode === 'polling' ? new RecordingPoller({ services, intervalMs: settings.pollIntervalMs, now }) : null;
+  /** The owner's sign-in a poll had open, for the first attempt of the events it found. */
+  const pollViewers = new Map<string, () => Promise<Viewer>>();
+  const poller =
+    mode === 'polling'
+      ? new RecordingPoller({
+          services,
+          intervalMs: settings.pollIntervalMs,
+          now,
+          async found(sub, recordingId, viewer) {
+            const key = `${POLL_EVENT_PREFIX}${sub.personId}:${recordingId}`;
+            pollViewers.set(key, viewer);
+            try {
+              await queue.acceptRecording(key, { resource: 'convergedRecordings', event: 'polled', personId: sub.personId, data: { id: recordingId } }, sub.personId);
+            } finally {
+              // Kept for the event's first attempt, which starts at once (or never, while stopping).
+              setTimeout(() => pollViewers.delete(key), 60_000).unref();
+            }
+          },
+        })
+      : null;
   const inFlight = new Set<Promise<unknown>>();
-  const retryTimers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
   const track = (work: Promise<unknown>): void => {
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   };
-
-  /**
-   * An accepted event is the bot's to keep (Webex does not redeliver): a failed announcement is
-   * tried again a few times, spaced out, unless the person is no longer connected.
-   */
-  function announceWithRetries(sub: RecordingSubscription, recordingId: string, attempt = 0): void {
-    const work = announceRecording(services, sub, recordingId).then(
-      (outcome) => (outcome === 'unavailable' ? new Error('recording not available yet') : null),
-      (err: unknown) => (err instanceof NotConnectedError ? null : err),
-    );
-    track(
-      work.then((failure) => {
-        if (!failure) return;
-        const delay = retryDelaysMs[attempt];
-        if (delay === undefined || stopped) {
-          logger.warn({ personId: sub.personId, recordingId, err: String(failure), attempts: attempt + 1 }, 'new recording not announced');
-          return;
-        }
-        logger.info({ personId: sub.personId, recordingId, err: String(failure), retryInMs: delay }, 'new recording announcement failed; trying again');
-        const timer = setTimeout(() => {
-          retryTimers.delete(timer);
-          if (!stopped) announceWithRetries(sub, recordingId, attempt + 1);
-        }, delay);
-        retryTimers.add(timer);
-      }),
-    );
-  }
 
   /** `session`: the sign-in the command already opened (else it is opened here). */
   async function register(personId: string, session?: PersonSession): Promise<void> {
@@ -93,6 +107,7 @@ export function createNotifications(
 
   return {
     mode,
+    poller,
     async enable(personId, change) {
       // The token is checked (and the webhook registered) before anything is stored; the
       // sign-in is read once for both.
@@ -150,8 +165,29 @@ export function createNotifications(
         logger.warn({ webhookId: e.id }, 'recording event for a webhook that is not ours ignored');
         return;
       }
-      if (stopped) throw new Error('stopping');
-      announceWithRetries(sub, recordingId);
+      // Kept in the inbox before Webex gets its 200: a crash or a failure later is retried.
+      await queue.acceptRecording(`${WEBHOOK_EVENT_PREFIX}${e.id}:${recordingId}`, { id: e.id, resource: e.resource, event: e.event, data: { id: recordingId } }, sub.personId);
+    },
+    async handle(event, steps) {
+      const what = readRecordingEvent(event.key, event.envelope);
+      if (!what) {
+        logger.warn({ key: event.key }, 'unreadable recording event dropped');
+        return;
+      }
+      const sub = what.via === 'webhook' ? await store.findSubscriptionByWebhook(what.webhookId) : await store.getSubscription(what.personId);
+      // Turned off (or forgotten) since the event came: nothing to announce.
+      if (!sub) return;
+      const viewer = event.attempts === 1 ? pollViewers.get(event.key) : undefined;
+      pollViewers.delete(event.key);
+      let outcome;
+      try {
+        outcome = await announceRecording(services, sub, what.recordingId, { steps, eventKey: event.key, ...(viewer ? { viewer } : {}) });
+      } catch (err) {
+        // Signed out since: nothing can be fetched for them any more.
+        if (err instanceof NotConnectedError) return;
+        throw err;
+      }
+      if (outcome === 'unavailable') throw new Error('the new recording could not be fetched yet');
     },
     start() {
       if (poller) {
@@ -170,7 +206,6 @@ export function createNotifications(
     },
     async stop() {
       stopped = true;
-      for (const timer of retryTimers) clearTimeout(timer);
       await poller?.stop();
       await Promise.allSettled([...inFlight]);
     },

@@ -1,5 +1,6 @@
 /** What the rest of the bot sees of new-recording notifications (service.ts builds it). */
-import type { RecordingSubscription } from '../store/types';
+import type { EventSteps } from '../inbox/steps';
+import type { InboxEvent, RecordingSubscription } from '../store/types';
 
 export interface Notifications {
   readonly mode: 'webhook' | 'polling';
@@ -11,9 +12,11 @@ export interface Notifications {
   forget(personId: string): Promise<void>;
   /** The person's refresh was refused: delete the webhook with the last token, stop, tell them once. */
   refreshRefused(personId: string, lastAccessToken: string): Promise<void>;
-  /** A signature-checked delivery to the recordings webhook route; resolves once accepted. */
+  /** A signature-checked delivery to the recordings webhook route; resolves once it is in the inbox. */
   accept(envelope: unknown): Promise<void>;
+  /** One attempt at a new-recording event from the inbox: announces it, or rejects (retried). */
+  handle(event: InboxEvent, steps: EventSteps): Promise<void>;
   start(): void;
-  /** Stops polling and waits for announcements under way. */
+  /** Stops polling and waits for the webhook checks under way. */
   stop(): Promise<void>;
 }

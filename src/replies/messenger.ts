@@ -13,6 +13,12 @@ export interface Outgoing {
   /** A note deleted again once the answer is posted (its timing varies from one try to the
    * next): not one of the event's recorded steps. */
   transient?: boolean;
+  /**
+   * A text only this message's card holds among the bot's recent posts at the destination (a
+   * recording ID). A retried event takes a recent unthreaded post of the bot that has it, and the
+   * same first line, for this step instead of posting again (see inbox/steps.ts).
+   */
+  match?: string;
 }
 
 export type Destination = { roomId: string; parentId?: string } | { toPersonId: string };
@@ -24,6 +30,8 @@ export interface Messenger {
   /** The messages in a thread (replies to `parentId`), oldest first. Without it, a retried
    * event cannot look for a reply it posted before a crash (see inbox/steps.ts). */
   threadReplies?(roomId: string, parentId: string): Promise<Message[]>;
+  /** The latest messages at a destination (a space, or the 1:1 space with a person), oldest first. */
+  recentPosts?(to: Destination): Promise<Message[]>;
 }
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;

@@ -34,5 +34,13 @@ export function createRestMessenger(client: WebexClient, botToken: string): Mess
       });
       return [...(body.items ?? [])].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
     },
+    async recentPosts(to) {
+      const { body } = await client.request<{ items?: Message[] }>(
+        'toPersonId' in to
+          ? { method: 'GET', path: '/messages/direct', query: { personId: to.toPersonId }, token: botToken }
+          : { method: 'GET', path: '/messages', query: { roomId: to.roomId, max: 50 }, token: botToken },
+      );
+      return [...(body.items ?? [])].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+    },
   };
 }

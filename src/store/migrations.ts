@@ -132,6 +132,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'recording deliveries name their inbox event',
+    // A retried announcement recognises its own claim (the claim and the post are two steps).
+    statements: () => ['ALTER TABLE delivered_recordings ADD COLUMN event_key TEXT'],
+  },
 ];
 
 /**

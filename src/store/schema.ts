@@ -94,6 +94,8 @@ export interface DeliveredRecordingsTable {
   person_id: string;
   recording_id: string;
   delivered_at: DbTime;
+  /** The inbox event that claimed it (null for claims made before the inbox carried them). */
+  event_key: string | null;
 }
 
 export interface SchemaMigrationsTable {

@@ -329,12 +329,8 @@ export class SqlStore implements Store {
     return this.subscriptions.setLastPolled(personId, at);
   }
 
-  async claimRecordingDelivery(personId: string, recordingId: string, now: Date): Promise<boolean> {
+  async claimRecordingDelivery(personId: string, recordingId: string, now: Date, eventKey: string): Promise<boolean> {
     if (this.deliveryPrune.due(now)) await this.subscriptions.prune(now);
-    return this.subscriptions.claimDelivery(personId, recordingId, now);
-  }
-
-  releaseRecordingDelivery(personId: string, recordingId: string): Promise<void> {
-    return this.subscriptions.releaseDelivery(personId, recordingId);
+    return this.subscriptions.claimDelivery(personId, recordingId, now, eventKey);
   }
 }

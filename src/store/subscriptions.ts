@@ -92,18 +92,22 @@ export class SubscriptionQueries {
     await this.db.updateTable('recording_subscriptions').set({ last_polled_at: this.dialect.time(at) }).where('person_id', '=', personId).execute();
   }
 
-  async claimDelivery(personId: string, recordingId: string, now: Date): Promise<boolean> {
+  async claimDelivery(personId: string, recordingId: string, now: Date, eventKey: string): Promise<boolean> {
     const { time } = this.dialect;
     const result = await this.db
       .insertInto('delivered_recordings')
-      .values({ person_id: personId, recording_id: recordingId, delivered_at: time(now) })
+      .values({ person_id: personId, recording_id: recordingId, delivered_at: time(now), event_key: eventKey })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-  }
-
-  async releaseDelivery(personId: string, recordingId: string): Promise<void> {
-    await this.db.deleteFrom('delivered_recordings').where('person_id', '=', personId).where('recording_id', '=', recordingId).execute();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+    // Claimed already: by this very event when an earlier attempt of it got this far.
+    const row = await this.db
+      .selectFrom('delivered_recordings')
+      .select('event_key')
+      .where('person_id', '=', personId)
+      .where('recording_id', '=', recordingId)
+      .executeTakeFirst();
+    return row?.event_key === eventKey;
   }
 
   async prune(now: Date): Promise<void> {

@@ -116,10 +116,11 @@ export interface Store {
   unsubscribe(personId: string, change: { roomId?: string }): Promise<RecordingSubscription | null>;
   setSubscriptionWebhook(personId: string, webhookId: string | null): Promise<void>;
   setLastPolled(personId: string, at: Date): Promise<void>;
-  /** True the first time this recording is claimed for this person (across instances); kept 30 days. */
-  claimRecordingDelivery(personId: string, recordingId: string, now: Date): Promise<boolean>;
-  /** Gives a claim back (the recording could not be fetched), so a later event or poll tries again. */
-  releaseRecordingDelivery(personId: string, recordingId: string): Promise<void>;
+  /**
+   * True when this recording is this person's to announce for this inbox event: the first
+   * claim (across instances), or the event's own earlier claim (a retried attempt). Kept 30 days.
+   */
+  claimRecordingDelivery(personId: string, recordingId: string, now: Date, eventKey: string): Promise<boolean>;
 
   /**
    * Counts one command of the person in the current one-minute window (shared by every

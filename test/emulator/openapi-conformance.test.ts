@@ -85,6 +85,7 @@ const CHECKED: Record<string, RouteCheck> = {
   'GET /v1/memberships/:id': { op: { method: 'GET', path: '/memberships/{membershipId}' } },
   'POST /v1/messages': { op: { method: 'POST', path: '/messages' } },
   'GET /v1/messages': { op: { method: 'GET', path: '/messages' } },
+  'GET /v1/messages/direct': { op: { method: 'GET', path: '/messages/direct' } },
   'GET /v1/messages/:id': { op: { method: 'GET', path: '/messages/{messageId}' } },
   'PUT /v1/messages/:id': { op: { method: 'PUT', path: '/messages/{messageId}' } },
   'DELETE /v1/messages/:id': { op: { method: 'DELETE', path: '/messages/{messageId}' } },
@@ -226,6 +227,7 @@ describe('emulator: responses match the published Webex schemas', () => {
     await call('GET /v1/messages/:id', `/v1/messages/${card.id}`, bot.token);
     await call('GET /v1/messages', `/v1/messages?roomId=${group.id}`, ownerToken);
     await call('GET /v1/messages', `/v1/messages?roomId=${direct.id}&max=1`, bot.token);
+    await call('GET /v1/messages/direct', `/v1/messages/direct?personId=${owner.id}`, bot.token);
     const action = await call('POST /v1/attachment/actions', '/v1/attachment/actions', ownerToken, { body: { type: 'submit', messageId: card.id, inputs: { a: '1' } } });
     await call('GET /v1/attachment/actions/:id', `/v1/attachment/actions/${action.id}`, bot.token);
     await call('DELETE /v1/messages/:id', `/v1/messages/${text.id}`, bot.token);

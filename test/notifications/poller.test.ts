@@ -3,10 +3,11 @@ import { createTokenProvider } from '../../src/auth/tokens';
 import type { Messenger, Outgoing } from '../../src/replies/messenger';
 import type { Services } from '../../src/dispatch/services';
 import { silentLogger } from '../../src/log';
-import { phaseOf, POLL_LOOKBACK_MS, RecordingPoller } from '../../src/notifications/poller';
+import { phaseOf, POLL_LOOKBACK_MS, type RecordingPoller } from '../../src/notifications/poller';
 import { createStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
 import { harness, type Harness } from '../webex/helpers';
+import { notificationsOnInbox } from '../support/recording-inbox';
 
 const PERSON = 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9wb2xsZWQ';
 const TOKEN = 'POLLED-PERSON-TOKEN';
@@ -39,6 +40,8 @@ describe('recording poller (polling mode)', () => {
   let posts: Array<{ to: unknown; message: Outgoing }>;
   let poller: RecordingPoller;
   let listQueries: URLSearchParams[];
+  /** Until the announcements of what the polls found (inbox events) have been worked on. */
+  let settled: () => Promise<void>;
 
   beforeEach(async () => {
     nowMs = START;
@@ -81,7 +84,9 @@ describe('recording poller (polling mode)', () => {
       recordOutcome: () => undefined,
     } as Services;
     await store.subscribe(PERSON, { direct: true }, new Date(START));
-    poller = new RecordingPoller({ services, intervalMs: INTERVAL, now: () => nowMs });
+    const onInbox = notificationsOnInbox(services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: INTERVAL }, () => nowMs);
+    poller = onInbox.notifications.poller!;
+    settled = onInbox.settled;
     listQueries = [];
     // Details and metadata of any recording: the details echo the ID, the metadata is refused.
     h.api
@@ -111,6 +116,7 @@ describe('recording poller (polling mode)', () => {
     await poller.tick();
     nowMs = Math.max(nowMs, poller.dueAt(PERSON)!);
     await poller.tick();
+    await settled();
   }
 
   it('announces each new recording once, across overlapping polls, and never one made before opting in', async () => {
@@ -125,6 +131,7 @@ describe('recording poller (polling mode)', () => {
     nowMs = poller.dueAt(PERSON)!;
     expect(nowMs - firstPoll).toBe(INTERVAL);
     await poller.tick();
+    await settled();
     expect(announced()).toEqual(['rec-1', 'rec-2']);
     // `from` moves with the last successful poll (less the look-back for calls still running).
     expect(Date.parse(listQueries[1]!.get('from')!)).toBe(firstPoll - POLL_LOOKBACK_MS);
@@ -144,6 +151,7 @@ describe('recording poller (polling mode)', () => {
     nextList(200, { items: [recording('rec-late', limitedAt + 1000)] });
     nowMs = limitedAt + 900_000;
     await poller.tick();
+    await settled();
     expect(listQueries).toHaveLength(2);
     expect(announced()).toEqual(['rec-late']);
   });

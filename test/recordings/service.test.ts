@@ -9,8 +9,7 @@ import { MockAgent } from 'undici';
 import type { SignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot } from '../../src/dispatch/bot';
-import { RecordingPoller } from '../../src/notifications/poller';
-import { createNotifications } from '../../src/notifications/service';
+import { notificationsOnInbox } from '../support/recording-inbox';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
 import type { Services } from '../../src/dispatch/services';
 import { resolveZone } from '../../src/timezones/zone';
@@ -185,7 +184,7 @@ describe('one read of the account for notify on', () => {
 
   it('webhook mode: the token checked and the webhook registered with one read', async () => {
     w = await world();
-    const notifications = createNotifications(w.services, { webhookUrl: 'https://bot.example/webhooks/recordings', webhookSecret: 'secret', pollIntervalMs: 60_000 }, () => NOW.getTime());
+    const { notifications } = notificationsOnInbox(w.services, { webhookUrl: 'https://bot.example/webhooks/recordings', webhookSecret: 'secret', pollIntervalMs: 60_000 }, () => NOW.getTime());
     await createBot({ ...w.services, notifications }).handle(message('notify on'));
     expect(w.webexCalls).toContain('POST /v1/webhooks');
     expect(w.posted.map((p) => p.message.markdown).join('\n')).toMatch(/^Done: I will send you each new recording/m);
@@ -201,7 +200,9 @@ describe('one read of the account per poll', () => {
     w = await world();
     const sub = await w.store.subscribe(PERSON, { direct: true }, new Date('2023-10-01T00:00:00Z'));
     w.reads.clear();
-    await new RecordingPoller({ services: w.services, intervalMs: 60_000, now: () => NOW.getTime() }).pollPerson(sub);
+    const { notifications, settled } = notificationsOnInbox(w.services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: 60_000 }, () => NOW.getTime());
+    await notifications.poller!.pollPerson(sub);
+    await settled();
     expect(cards(w)).toHaveLength(3);
     expect(w.reads.get('getAccount')).toBe(1);
     expect(w.reads.get('getSettings')).toBe(1);

@@ -49,18 +49,21 @@ describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: recording no
     expect((await store.listSubscriptions()).map((s) => [s.personId, s.lastPolledAt])).toEqual([[a, null], [b, T1]]);
   });
 
-  it('claims a recording once across instances, gives a claim back, and forgets it with the person', async () => {
+  it('claims a recording once across instances, again for the event that claimed it, and forgets it with the person', async () => {
     const personId = uid('person');
     const other = await backend.open();
-    const claims = await Promise.all([store, other, store, other].map((s) => s.claimRecordingDelivery(personId, 'rec-1', T0)));
+    const events = ['event-a', 'event-b', 'event-c', 'event-d'];
+    const claims = await Promise.all([store, other, store, other].map((s, i) => s.claimRecordingDelivery(personId, 'rec-1', T0, events[i]!)));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    await store.releaseRecordingDelivery(personId, 'rec-1');
-    await expect(other.claimRecordingDelivery(personId, 'rec-1', T1)).resolves.toBe(true);
-    await expect(store.claimRecordingDelivery(uid('someone-else'), 'rec-1', T1)).resolves.toBe(true);
+    const winner = events[claims.indexOf(true)]!;
+    // A retried attempt of the winning event (on either instance) still holds the claim; no other event does.
+    await expect(other.claimRecordingDelivery(personId, 'rec-1', T1, winner)).resolves.toBe(true);
+    await expect(store.claimRecordingDelivery(personId, 'rec-1', T1, 'event-e')).resolves.toBe(false);
+    await expect(store.claimRecordingDelivery(uid('someone-else'), 'rec-1', T1, 'event-e')).resolves.toBe(true);
     await store.saveAccount({ personId, email: 'p@example.com', tokens: tokens('p') }, T0);
     await store.subscribe(personId, { direct: true, addRoomId: 'room' }, T0);
     await store.deletePerson(personId);
     await expect(store.getSubscription(personId)).resolves.toBeNull();
-    await expect(store.claimRecordingDelivery(personId, 'rec-1', T1)).resolves.toBe(true);
+    await expect(store.claimRecordingDelivery(personId, 'rec-1', T1, 'event-f')).resolves.toBe(true);
   });
 });

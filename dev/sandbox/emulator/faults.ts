@@ -60,6 +60,13 @@ export class FaultInjector {
         req.socket.destroy();
         return;
       }
+      if (fault.loseAnswer) {
+        res.end = (() => {
+          req.socket.destroy();
+          return res;
+        }) as typeof res.end;
+        return next();
+      }
       if (fault.status === undefined) return next();
       sendWebexError(res, fault.status, fault.message, { retryAfter: fault.retryAfter });
     };

@@ -186,6 +186,9 @@ export interface FaultSpec {
   probability?: number;
   /** Destroy the socket instead of answering. */
   dropConnection?: boolean;
+  /** Handle the request (a message is posted), then destroy the socket instead of sending the
+   * answer: the caller cannot know that it worked. */
+  loseAnswer?: boolean;
   /** Error message in the Webex error body. */
   message?: string;
 }

@@ -93,6 +93,21 @@ export function messagesRouter(state: EmulatorState, messaging: MessagingService
     res.json({ items: page.map((s) => messaging.readMessage(s)) });
   });
 
+  /** List Direct Messages: the caller's 1:1 space with `personId` (or `personEmail`), newest first. */
+  router.get('/messages/direct', (req, res) => {
+    const caller = callerOf(res);
+    const personId = queryParam(req, 'personId');
+    const personEmail = queryParam(req, 'personEmail');
+    if (!personId && !personEmail) throw new ApiError(400, 'personId or personEmail is required.');
+    const other = personId ? state.findPerson(personId) : state.findPersonByEmail(personEmail!);
+    if (!other) throw new ApiError(404, 'Could not find the person.');
+    const room = state.findDirectRoom(caller.personId, other.person.id);
+    const parentId = queryParam(req, 'parentId');
+    const items = (room ? state.messagesOfRoom(room.id) : []).filter((s) => !parentId || s.message.parentId === parentId).reverse();
+    const page = paginate(items, req, res, state, { defaultMax: 50, limit: 1000 });
+    res.json({ items: page.map((s) => messaging.readMessage(s)) });
+  });
+
   router.get('/messages/:id', (req, res) => {
     const caller = callerOf(res);
     res.json(messaging.readMessage(messaging.requireVisibleMessage(caller.personId, String(req.params.id))));

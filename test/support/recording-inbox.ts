@@ -1,0 +1,43 @@
+import type { Services } from '../../src/dispatch/services';
+import { createEventInbox, type EventInbox } from '../../src/inbox';
+import { createNotifications, type NotificationSettings, type Notifications } from '../../src/notifications/service';
+import type { Store } from '../../src/store/types';
+import type { Transport } from '../../src/transport/types';
+
+/**
+ * Notifications on the bot's real durable inbox, without a transport: new-recording events are
+ * stored and worked on as in the bot, and `settled()` waits until every attempt has ended.
+ */
+export function notificationsOnInbox(
+  services: Services & { store: Store },
+  settings: NotificationSettings,
+  now: () => number,
+): { notifications: ReturnType<typeof createNotifications>; inbox: EventInbox; settled(): Promise<void> } {
+  let notifications: Notifications | undefined;
+  const noTransport = {
+    isOwnEvent: () => false,
+    dispatch: async () => {
+      throw new Error('only recording events reach this inbox');
+    },
+  } as unknown as Transport;
+  const inbox = createEventInbox({
+    store: services.store,
+    transport: noTransport,
+    messenger: services.messenger,
+    logger: services.logger,
+    now: () => new Date(now()),
+    started: Promise.resolve(),
+    botPersonId: () => 'the-bot',
+    onSettled: () => undefined,
+    onRecordingEvent: (event, steps) => notifications!.handle(event, steps),
+  });
+  const built = createNotifications(services, settings, inbox, now);
+  notifications = built;
+  return {
+    notifications: built,
+    inbox,
+    async settled() {
+      if (!(await inbox.drain(10_000))) throw new Error('recording events still running after 10 s');
+    },
+  };
+}
