@@ -165,6 +165,8 @@ test('the owner clicking the same button gets the links by DM', async () => {
   // Answers only: a slow answer's progress note (deleted once the answer is there) is not one.
   const answersInGroup = () =>
     page.evaluate(() => [...document.querySelectorAll('[data-testid=bot-message]')].filter((m) => !m.textContent?.includes('Looking up recording')).length);
+  // Counted once the group is on screen (not while the previous space's messages still are).
+  await groupCard.waitFor();
   const before = await answersInGroup();
   await cardButton(groupCard, 'Send me the download links').click();
   await page.getByTestId('unread-direct').waitFor();
