@@ -18,7 +18,6 @@ import type { EventSteps } from './steps';
 import { createInboxWorker } from './worker';
 
 export { EventSteps } from './steps';
-export { isRecordingEventKey, RECORDING_EVENT_PREFIX } from './events';
 
 /** What the person reads when their event was given up on. */
 export const GIVE_UP_MESSAGE = "I couldn't answer that, try again.";

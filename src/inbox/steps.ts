@@ -1,4 +1,5 @@
-import type { Messenger } from '../replies/messenger';
+import type { Destination, Messenger, Outgoing } from '../replies/messenger';
+import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
 
 /**
@@ -63,31 +64,8 @@ export class EventSteps {
         const slot = thread ? `${thread}:${isCard}` : matched ? `match:${JSON.stringify(to)}:${matched}` : null;
         const accounted = slot ? (this.threadPosts.get(slot) ?? 0) : 0;
         const result = await this.once(async () => {
-          if (matched && this.botPersonId !== null && inner.recentPosts) {
-            const firstLine = message.markdown.split('\n', 1)[0];
-            const mine = (await inner.recentPosts(to)).filter(
-              (m) =>
-                m.personId === this.botPersonId &&
-                !this.transientIds.has(m.id) &&
-                (m.markdown ?? m.text ?? '').split('\n', 1)[0] === firstLine &&
-                JSON.stringify(m.attachments ?? []).includes(matched),
-            );
-            const unrecorded = mine[accounted];
-            if (unrecorded) return { id: unrecorded.id };
-          }
-          if (thread && this.botPersonId !== null && 'roomId' in to && inner.threadReplies) {
-            // A text reply is only taken for the same text: a slow answer's note (this attempt's,
-            // or one an earlier attempt could not delete) is never taken for the answer.
-            const mine = (await inner.threadReplies(to.roomId, thread)).filter(
-              (m) =>
-                m.personId === this.botPersonId &&
-                !this.transientIds.has(m.id) &&
-                (m.attachments?.length ?? 0) > 0 === isCard &&
-                (isCard || (m.markdown ?? m.text) === message.markdown),
-            );
-            const unrecorded = mine[accounted];
-            if (unrecorded) return { id: unrecorded.id };
-          }
+          const earlier = await this.earlierPost(inner, to, thread, matched, message, accounted);
+          if (earlier) return { id: earlier.id };
           return { id: (await inner.post(to, message)).id };
         });
         if (slot) this.threadPosts.set(slot, accounted + 1);
@@ -98,6 +76,36 @@ export class EventSteps {
       ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
       ...(inner.recentPosts ? { recentPosts: inner.recentPosts.bind(inner) } : {}),
     };
+  }
+
+  /**
+   * On a retry, the bot's post an earlier attempt may have made for this step and not recorded:
+   * in the thread (a card, or the same text: a slow answer's note is never taken for the answer),
+   * or among the recent posts at the destination for a post with a `match`.
+   */
+  private async earlierPost(
+    inner: Messenger,
+    to: Destination,
+    thread: string | null,
+    matched: string | null,
+    message: Outgoing,
+    accounted: number,
+  ): Promise<Message | undefined> {
+    if (this.botPersonId === null) return undefined;
+    const isCard = Boolean(message.card);
+    let seen: Message[];
+    let same: (m: Message) => boolean;
+    if (thread && 'roomId' in to && inner.threadReplies) {
+      seen = await inner.threadReplies(to.roomId, thread);
+      same = (m) => (m.attachments?.length ?? 0) > 0 === isCard && (isCard || (m.markdown ?? m.text) === message.markdown);
+    } else if (matched && inner.recentPosts) {
+      const firstLine = (text: string) => text.split('\n', 1)[0];
+      seen = await inner.recentPosts(to);
+      same = (m) => firstLine(m.markdown ?? m.text ?? '') === firstLine(message.markdown) && JSON.stringify(m.attachments ?? []).includes(matched);
+    } else {
+      return undefined;
+    }
+    return seen.filter((m) => m.personId === this.botPersonId && !this.transientIds.has(m.id) && same(m))[accounted];
   }
 
   /** The store for this event's work: storing a pending request is a step. */
