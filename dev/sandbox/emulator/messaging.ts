@@ -123,7 +123,7 @@ export class MessagingService {
       warnings: attachments.length ? cardWarnings(attachments[0]!.content, Boolean(text || markdown)) : [],
     };
     const stored: StoredMessage = { seq: this.state.nextMessageSeq(), message, files: storedFiles };
-    this.state.messages.set(id, stored);
+    this.state.addMessage(stored);
     room.lastActivity = now;
     this.state.events.emit('message', message);
     this.dispatchMessageEvent('created', stored, author.person.id);
@@ -154,7 +154,7 @@ export class MessagingService {
     const stored = this.requireVisibleMessage(callerId, messageId);
     if (stored.message.personId !== callerId) throw new ApiError(403, 'Only the author of a message can delete it.');
     this.dispatchMessageEvent('deleted', stored, callerId);
-    this.state.messages.delete(messageId);
+    this.state.deleteMessage(messageId);
     for (const file of stored.files) this.state.contents.delete(file.contentId);
   }
 

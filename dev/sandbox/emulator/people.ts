@@ -29,7 +29,7 @@ export function createPerson(state: EmulatorState, input: AddPersonInput): Perso
     lastModified: created,
   };
   const record = { person, role: input.role ?? 'user', uuid, isBot: false } as const;
-  state.people.set(id, { ...record });
+  state.addPerson({ ...record });
   return personView(record);
 }
 
@@ -51,7 +51,7 @@ export function createBot(state: EmulatorState, input: CreateBotInput): BotHandl
     lastModified: created,
   };
   const record = { person, role: 'user', uuid, isBot: true } as const;
-  state.people.set(id, { ...record });
+  state.addPerson({ ...record });
   const token = input.token ?? randomSecret(48);
   if (state.accessTokens.has(token)) throw new Error('Emulator: that bot token is already in use');
   state.accessTokens.set(token, { token, personId: id, kind: 'bot', scopes: ['spark:all'], expiresAt: null });

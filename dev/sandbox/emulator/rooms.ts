@@ -80,7 +80,7 @@ export class RoomService {
     const uuid = randomUUID();
     const now = this.state.now();
     const room: RoomRecord = { id: webexId('ROOM', uuid), uuid, type, title, creatorId, created: now, lastActivity: now };
-    this.state.rooms.set(room.id, room);
+    this.state.addRoom(room);
     return room;
   }
 
@@ -93,7 +93,7 @@ export class RoomService {
       created: this.state.now(),
       isModerator: false,
     };
-    this.state.memberships.set(membership.id, membership);
+    this.state.addMembership(membership);
     return membership;
   }
 

@@ -122,6 +122,15 @@ export class EmulatorState {
   readonly calls: CallRecord[] = [];
   readonly deliveries: DeliveryRecord[] = [];
 
+  /** Indexes over the maps above, kept by the add/remove methods below (a bench world has 20,000 spaces). */
+  private readonly membershipsByRoom = new Map<string, MembershipRecord[]>();
+  private readonly roomIdsByPerson = new Map<string, Set<string>>();
+  private readonly directRoomsByPair = new Map<string, string>();
+  private readonly messagesByRoom = new Map<string, Set<string>>();
+  private readonly peopleByUuid = new Map<string, string>();
+  private readonly peopleByEmail = new Map<string, string>();
+  private readonly roomOrder = new Map<string, number>();
+
   /** Set once the server listens. */
   baseUrl = '';
   private callSeq = 0;
@@ -161,17 +170,19 @@ export class EmulatorState {
     const direct = this.people.get(idOrUuid);
     if (direct) return direct;
     const decoded = decodeWebexId(idOrUuid);
-    const uuid = decoded ? decoded.suffix : idOrUuid;
-    for (const record of this.people.values()) if (record.uuid === uuid) return record;
-    return undefined;
+    const id = this.peopleByUuid.get(decoded ? decoded.suffix : idOrUuid);
+    return id === undefined ? undefined : this.people.get(id);
+  }
+
+  addPerson(record: PersonRecord): void {
+    this.people.set(record.person.id, record);
+    this.peopleByUuid.set(record.uuid, record.person.id);
+    for (const email of record.person.emails) this.peopleByEmail.set(email.toLowerCase(), record.person.id);
   }
 
   findPersonByEmail(email: string): PersonRecord | undefined {
-    const wanted = email.trim().toLowerCase();
-    for (const record of this.people.values()) {
-      if (record.person.emails.some((e) => e.toLowerCase() === wanted)) return record;
-    }
-    return undefined;
+    const id = this.peopleByEmail.get(email.trim().toLowerCase());
+    return id === undefined ? undefined : this.people.get(id);
   }
 
   /** A person for the control API; throws a readable error when unknown. */
@@ -187,8 +198,42 @@ export class EmulatorState {
     return room;
   }
 
+  addRoom(room: RoomRecord): void {
+    this.rooms.set(room.id, room);
+    if (!this.roomOrder.has(room.id)) this.roomOrder.set(room.id, this.roomOrder.size);
+  }
+
+  /** Adds a membership; a direct space is indexed by its pair once its second member is in. */
+  addMembership(membership: MembershipRecord): void {
+    this.memberships.set(membership.id, membership);
+    const ofRoom = this.membershipsByRoom.get(membership.roomId) ?? [];
+    ofRoom.push(membership);
+    this.membershipsByRoom.set(membership.roomId, ofRoom);
+    const ofPerson = this.roomIdsByPerson.get(membership.personId) ?? new Set<string>();
+    ofPerson.add(membership.roomId);
+    this.roomIdsByPerson.set(membership.personId, ofPerson);
+    const room = this.rooms.get(membership.roomId);
+    if (room?.type === 'direct' && ofRoom.length === 2) {
+      this.directRoomsByPair.set(pairKey(ofRoom[0]!.personId, ofRoom[1]!.personId), room.id);
+    }
+  }
+
+  addMessage(stored: StoredMessage): void {
+    this.messages.set(stored.message.id, stored);
+    const ofRoom = this.messagesByRoom.get(stored.message.roomId) ?? new Set<string>();
+    ofRoom.add(stored.message.id);
+    this.messagesByRoom.set(stored.message.roomId, ofRoom);
+  }
+
+  deleteMessage(messageId: string): void {
+    const stored = this.messages.get(messageId);
+    if (!stored) return;
+    this.messages.delete(messageId);
+    this.messagesByRoom.get(stored.message.roomId)?.delete(messageId);
+  }
+
   membershipsOfRoom(roomId: string): MembershipRecord[] {
-    return [...this.memberships.values()].filter((m) => m.roomId === roomId);
+    return [...(this.membershipsByRoom.get(roomId) ?? [])];
   }
 
   membersOf(roomId: string): string[] {
@@ -196,26 +241,31 @@ export class EmulatorState {
   }
 
   isMember(roomId: string, personId: string): boolean {
-    for (const m of this.memberships.values()) if (m.roomId === roomId && m.personId === personId) return true;
-    return false;
+    return this.roomIdsByPerson.get(personId)?.has(roomId) ?? false;
   }
 
+  /** The person's spaces, in the order the spaces were created. */
   roomsOf(personId: string): RoomRecord[] {
-    const ids = new Set([...this.memberships.values()].filter((m) => m.personId === personId).map((m) => m.roomId));
-    return [...this.rooms.values()].filter((r) => ids.has(r.id));
+    const ids = this.roomIdsByPerson.get(personId);
+    if (!ids) return [];
+    return [...ids].map((id) => this.rooms.get(id)).filter((r): r is RoomRecord => r !== undefined).sort((x, y) => this.roomOrder.get(x.id)! - this.roomOrder.get(y.id)!);
   }
 
   findDirectRoom(a: string, b: string): RoomRecord | undefined {
-    for (const room of this.rooms.values()) {
-      if (room.type !== 'direct') continue;
-      const members = this.membersOf(room.id);
-      if (members.length === 2 && members.includes(a) && members.includes(b)) return room;
-    }
-    return undefined;
+    const id = this.directRoomsByPair.get(pairKey(a, b));
+    return id === undefined ? undefined : this.rooms.get(id);
   }
 
+  /** The room's messages in creation order. */
   messagesOfRoom(roomId: string): StoredMessage[] {
-    return [...this.messages.values()].filter((m) => m.message.roomId === roomId);
+    const ids = this.messagesByRoom.get(roomId);
+    if (!ids) return [];
+    const out: StoredMessage[] = [];
+    for (const id of ids) {
+      const stored = this.messages.get(id);
+      if (stored) out.push(stored);
+    }
+    return out;
   }
 
   /** Forgets everything; arrays are emptied in place so references held by tests stay valid. */
@@ -229,7 +279,18 @@ export class EmulatorState {
     this.contents.clear();
     this.actions.clear();
     this.webhooks.clear();
+    this.membershipsByRoom.clear();
+    this.roomIdsByPerson.clear();
+    this.directRoomsByPair.clear();
+    this.messagesByRoom.clear();
+    this.peopleByUuid.clear();
+    this.peopleByEmail.clear();
+    this.roomOrder.clear();
     this.calls.length = 0;
     this.deliveries.length = 0;
   }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
