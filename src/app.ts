@@ -19,7 +19,7 @@ import type { BotIdentity } from './transport/types';
 import type { Services } from './dispatch/services';
 import { recordingWebhookSecret } from './notifications/registration';
 import { createNotifications, type Notifications } from './notifications/service';
-import { PersonNameCache } from './webex/call-party';
+import { CallPartyCache } from './webex/call-party';
 import { WebexClient } from './webex/client';
 
 /** In-flight commands get this long to finish after SIGTERM (README, "Deploying"). */
@@ -108,7 +108,7 @@ export async function startBot(
     },
     botName: () => botName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
-    personNames: new PersonNameCache(),
+    callParties: new CallPartyCache(() => now().getTime()),
   };
   const recordingSecret = config.webhookSecret ? recordingWebhookSecret(config.webhookSecret) : null;
   let inbox: EventInbox | null = null;

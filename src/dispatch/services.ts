@@ -3,7 +3,7 @@ import type { TokenProvider } from '../auth/tokens';
 import type { Logger } from '../log';
 import type { Notifications } from '../notifications/types';
 import type { Store } from '../store/types';
-import type { PersonNameCache } from '../webex/call-party';
+import type { CallPartyCache } from '../webex/call-party';
 import type { WebexClient } from '../webex/client';
 import type { ProgressTimers } from '../commands/progress';
 import type { Outcome } from '../outcomes';
@@ -31,8 +31,8 @@ export interface Services {
   readonly progress?: { readonly afterMs: number; readonly timers: ProgressTimers };
   /** New-recording notifications (`notify`); absent when not wired (e.g. in unit tests). */
   readonly notifications?: Notifications;
-  /** Display names of the people recordings' calls were with; one cache per bot when absent. */
-  readonly personNames?: PersonNameCache;
+  /** Who recordings' calls were with, and their display names; one cache per bot when absent. */
+  readonly callParties?: CallPartyCache;
   /** Counts one handled command or click by outcome (metrics). */
   readonly recordOutcome: (command: string, outcome: Outcome, seconds: number) => void;
 }

@@ -11,7 +11,7 @@ import type { Services } from '../dispatch/services';
 import { resolveZone, type ZoneSource } from '../timezones/zone';
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
 import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from '../commands/progress';
-import { fetchCallParty, PersonNameCache, type CallParty } from '../webex/call-party';
+import { CallPartyCache, fetchCallParty, type CallParty } from '../webex/call-party';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
 
@@ -46,12 +46,12 @@ export type FetchResult =
 /** Once the details are in, the card waits at most this long more for who the call was with. */
 export const CALL_PARTY_GRACE_MS = 1500;
 
-const fallbackNames = new WeakMap<Services, PersonNameCache>();
+const fallbackCaches = new WeakMap<Services, CallPartyCache>();
 
-function personNames(services: Services): PersonNameCache {
-  if (services.personNames) return services.personNames;
-  let cache = fallbackNames.get(services);
-  if (!cache) fallbackNames.set(services, (cache = new PersonNameCache()));
+function callParties(services: Services): CallPartyCache {
+  if (services.callParties) return services.callParties;
+  let cache = fallbackCaches.get(services);
+  if (!cache) fallbackCaches.set(services, (cache = new CallPartyCache()));
   return cache;
 }
 
@@ -77,7 +77,8 @@ async function within<T>(promise: Promise<T | undefined>, ms: number): Promise<T
 export async function fetchRecording(services: Services, viewer: Viewer, recordingId: string): Promise<FetchResult> {
   const { session, zone, zoneSource } = viewer;
   const token = await session.accessToken();
-  const party = fetchCallParty(services.client, token, recordingId, { cache: personNames(services), logger: services.logger }).catch(() => undefined);
+  const viewerKey = `${session.personId}\n${session.email}`;
+  const party = fetchCallParty(services.client, token, recordingId, { cache: callParties(services), viewer: viewerKey, logger: services.logger }).catch(() => undefined);
   try {
     const recording = await session.withToken((t) => getRecording(services.client, t, recordingId, zone));
     const noLinksCause = noLinksCauseFor(session, recording);

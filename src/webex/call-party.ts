@@ -18,9 +18,9 @@ export interface CallParty {
   direction?: 'incoming' | 'outgoing';
 }
 
-/** Display names by Webex person ID, kept for an hour, at most `max` of them (oldest dropped). */
-export class PersonNameCache {
-  private readonly names = new Map<string, { name: string | null; at: number }>();
+/** Values by key, each kept for an hour, at most `max` of them (the oldest dropped first). */
+export class ExpiringCache<V> {
+  private readonly entries = new Map<string, { value: V; at: number }>();
 
   constructor(
     private readonly ttlMs = 60 * 60 * 1000,
@@ -28,20 +28,37 @@ export class PersonNameCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(id: string): string | null | undefined {
-    const hit = this.names.get(id);
+  get(key: string): V | undefined {
+    const hit = this.entries.get(key);
     if (!hit) return undefined;
     if (this.now() - hit.at > this.ttlMs) {
-      this.names.delete(id);
+      this.entries.delete(key);
       return undefined;
     }
-    return hit.name;
+    return hit.value;
   }
 
-  set(id: string, name: string | null): void {
-    this.names.delete(id);
-    this.names.set(id, { name, at: this.now() });
-    if (this.names.size > this.max) this.names.delete(this.names.keys().next().value as string);
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, at: this.now() });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+/**
+ * What the bot remembers of recorded calls. A call's parties never change, so the answer for one
+ * viewer and recording is kept (per viewer: what one sign-in may read says nothing of another's);
+ * `null` is "the metadata names nobody". Failures are not kept: the next card asks again.
+ */
+export class CallPartyCache {
+  /** Display names by Webex person ID (`null`: the person has none). */
+  readonly names: ExpiringCache<string | null>;
+  /** The other party by viewer and recording. */
+  readonly parties: ExpiringCache<CallParty | null>;
+
+  constructor(now: () => number = Date.now) {
+    this.names = new ExpiringCache(undefined, undefined, now);
+    this.parties = new ExpiringCache(undefined, undefined, now);
   }
 }
 
@@ -65,28 +82,35 @@ function cleanNumber(value: unknown): string | undefined {
   return NUMBER.test(trimmed) ? trimmed : undefined;
 }
 
-async function nameOf(client: WebexClient, token: string, party: RecordingParty, cache: PersonNameCache): Promise<string | undefined> {
+/** The party's display name (null: none); undefined when the lookup failed. */
+async function nameOf(client: WebexClient, token: string, party: RecordingParty, cache: ExpiringCache<string | null>): Promise<string | null | undefined> {
   const actor = party.actor;
-  if (actor?.type !== 'person' || typeof actor.id !== 'string' || !actor.id) return undefined;
+  if (actor?.type !== 'person' || typeof actor.id !== 'string' || !actor.id) return null;
   const cached = cache.get(actor.id);
-  if (cached !== undefined) return cached ?? undefined;
+  if (cached !== undefined) return cached;
   try {
     const person = await getPerson(client, token, actor.id);
     const name = typeof person.displayName === 'string' && person.displayName.trim() ? person.displayName.trim().slice(0, MAX_NAME_CHARS) : null;
     cache.set(actor.id, name);
-    return name ?? undefined;
+    return name;
   } catch {
     return undefined;
   }
 }
 
-/** The other party of the call, or undefined when the metadata is refused, fails or names nobody. */
+/**
+ * The other party of the call, or undefined when the metadata is refused, fails or names nobody.
+ * `viewer` names the sign-in whose token is used (the answer is kept for that sign-in only).
+ */
 export async function fetchCallParty(
   client: WebexClient,
   token: string,
   recordingId: string,
-  deps: { cache: PersonNameCache; logger: Logger },
+  deps: { cache: CallPartyCache; viewer: string; logger: Logger },
 ): Promise<CallParty | undefined> {
+  const key = `${deps.viewer}\n${recordingId}`;
+  const known = deps.cache.parties.get(key);
+  if (known !== undefined) return known ?? undefined;
   let metadata: RecordingMetadata;
   try {
     metadata = await getRecordingMetadata(client, token, recordingId);
@@ -95,9 +119,14 @@ export async function fetchCallParty(
     return undefined;
   }
   const { party, direction } = otherSide(metadata);
-  if (!party) return undefined;
+  if (!party) {
+    deps.cache.parties.set(key, null);
+    return undefined;
+  }
   const number = cleanNumber(party.number);
-  const name = await nameOf(client, token, party, deps.cache);
-  if (!name && !number) return undefined;
-  return { ...(name ? { name } : {}), ...(number ? { number } : {}), ...(direction ? { direction } : {}) };
+  const name = await nameOf(client, token, party, deps.cache.names);
+  const found = name || number ? { ...(name ? { name } : {}), ...(number ? { number } : {}), ...(direction ? { direction } : {}) } : undefined;
+  // A failed name lookup is not kept: the next card asks again.
+  if (name !== undefined) deps.cache.parties.set(key, found ?? null);
+  return found;
 }
