@@ -8,8 +8,9 @@
  *   (echo-bot.ts: the framework floor) and the bot, 2,000 `recording` commands at concurrency 50
  *   through signed webhooks, three alternating rounds each, medians reported with the targets.
  * - spaces: the bot with 100, 5,000 and 20,000 people, each in a direct space of their own; after
- *   one command per space (every space discovered), 2,000 more spread over all of them: CPU per
- *   command and memory for each, against the 100-space run.
+ *   one command per space (every space discovered; at least 5,000 commands in all, so that every
+ *   run is as warm), 2,000 more spread over all of them: CPU per command and memory for each,
+ *   against the 100-space run.
  * - instances: one bot, then two, on one Postgres database behind a round-robin proxy, the same
  *   load: the throughput of two against one.
  *
@@ -39,6 +40,8 @@ const PEOPLE = 10;
 /** Rounds per bot, alternating, so that a noisy minute on a shared machine does not decide. */
 const ROUNDS = 3;
 const SPACES = [100, 5_000, 20_000];
+/** Commands every spaces run has answered (discovery included) before its measured run. */
+const SPACES_WARM_UP = 5_000;
 const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Built entry points: the floors beside this file (dist-dev/dev/bench), the bot from the production build. */
@@ -113,6 +116,8 @@ async function spacesOne(people: number): Promise<SpacesRun> {
     // One command per space: every space has been seen once before the measured run.
     const discovery = await driveDirectLoad(world, people, CONCURRENCY);
     const rssAfterDiscovery = bot.rssBytes();
+    // As warm as the larger runs (the JIT has seen as many commands) before it is measured.
+    if (people < SPACES_WARM_UP) await driveDirectLoad(world, SPACES_WARM_UP - people, CONCURRENCY);
     const figures = await measured([bot], COMMANDS, () => driveDirectLoad(world, COMMANDS, CONCURRENCY));
     const run: SpacesRun = { spaces: people, figures, rssBytes: bot.rssBytes(), rssAfterDiscoveryBytes: rssAfterDiscovery, discoveryAnswered: discovery.answered };
     printRun(`${people} spaces`, figures, `  RSS now ${(run.rssBytes / 1048576).toFixed(1)} MiB`);

@@ -179,7 +179,11 @@ export class RecordingService {
 
   private mintLinks(rec: StoredRecording): TemporaryDirectDownloadLinks {
     const now = this.state.now();
-    if (this.tickets.size > 1000) for (const [key, t] of this.tickets) if (t.expiresAt <= now) this.tickets.delete(key);
+    // Tickets are kept in the order they expire (one lifetime for all): drop the expired from the front.
+    for (const [key, t] of this.tickets) {
+      if (t.expiresAt > now) break;
+      this.tickets.delete(key);
+    }
     const ticket = randomSecret(24);
     const expiresAt = now + this.state.config.linkLifetimeSeconds * 1000;
     this.tickets.set(ticket, { recordingId: rec.fixture.id, kinds: [...rec.links], expiresAt });

@@ -1,13 +1,21 @@
 /** Times as the recordings API writes them: ISO 8601 with the offset of the requested zone at that instant. */
 import { formatInTimeZone } from 'date-fns-tz';
 
+/** Answers by zone name (building a DateTimeFormat costs more than the rest of a request). */
+const knownZones = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: string): boolean {
+  const known = knownZones.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (knownZones.size < 1000) knownZones.set(zone, valid);
+  return valid;
 }
 
 /** e.g. `2023-11-01T15:27:29+08:00`; a zero offset is written `Z`. */
