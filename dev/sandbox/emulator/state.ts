@@ -200,18 +200,15 @@ export class EmulatorState {
 
   addRoom(room: RoomRecord): void {
     this.rooms.set(room.id, room);
-    if (!this.roomOrder.has(room.id)) this.roomOrder.set(room.id, this.roomOrder.size);
+    this.roomOrder.set(room.id, this.roomOrder.size);
   }
 
   /** Adds a membership; a direct space is indexed by its pair once its second member is in. */
   addMembership(membership: MembershipRecord): void {
     this.memberships.set(membership.id, membership);
-    const ofRoom = this.membershipsByRoom.get(membership.roomId) ?? [];
+    const ofRoom = entryOf(this.membershipsByRoom, membership.roomId, () => []);
     ofRoom.push(membership);
-    this.membershipsByRoom.set(membership.roomId, ofRoom);
-    const ofPerson = this.roomIdsByPerson.get(membership.personId) ?? new Set<string>();
-    ofPerson.add(membership.roomId);
-    this.roomIdsByPerson.set(membership.personId, ofPerson);
+    entryOf(this.roomIdsByPerson, membership.personId, () => new Set()).add(membership.roomId);
     const room = this.rooms.get(membership.roomId);
     if (room?.type === 'direct' && ofRoom.length === 2) {
       this.directRoomsByPair.set(pairKey(ofRoom[0]!.personId, ofRoom[1]!.personId), room.id);
@@ -220,9 +217,7 @@ export class EmulatorState {
 
   addMessage(stored: StoredMessage): void {
     this.messages.set(stored.message.id, stored);
-    const ofRoom = this.messagesByRoom.get(stored.message.roomId) ?? new Set<string>();
-    ofRoom.add(stored.message.id);
-    this.messagesByRoom.set(stored.message.roomId, ofRoom);
+    entryOf(this.messagesByRoom, stored.message.roomId, () => new Set()).add(stored.message.id);
   }
 
   deleteMessage(messageId: string): void {
@@ -293,4 +288,11 @@ export class EmulatorState {
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+}
+
+/** The map's value for `key`, made and stored first when missing. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }
