@@ -36,6 +36,8 @@ export interface Config {
   readonly recordingWebhookUrl: string | null;
   /** Polling mode: how often each opted-in person's recordings are read. */
   readonly recordingPollIntervalMs: number;
+  /** Spaces whose framework bot object is kept in memory; the longest idle beyond it are forgotten. */
+  readonly spacesInMemory: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +102,9 @@ const schema = z.object({
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+  SPACES_IN_MEMORY: optionalText
+    .transform((v) => (v === undefined ? 5000 : Number(v)))
+    .refine((n) => Number.isInteger(n) && n >= 10 && n <= 1_000_000, 'SPACES_IN_MEMORY must be a whole number between 10 and 1000000'),
   RECORDING_POLL_MINUTES: optionalText
     .transform((v) => (v === undefined ? 5 : Number(v)))
     .refine((n) => Number.isFinite(n) && n >= 0.1 && n <= 1440, 'RECORDING_POLL_MINUTES must be a number of minutes between 0.1 and 1440'),
@@ -157,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookUrl: publicUrl ? `${publicUrl}/webhooks/webex` : null,
     recordingWebhookUrl: publicUrl ? `${publicUrl}/webhooks/recordings` : null,
     recordingPollIntervalMs: Math.round(v.RECORDING_POLL_MINUTES * 60_000),
+    spacesInMemory: v.SPACES_IN_MEMORY,
   });
 }
 

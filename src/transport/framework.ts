@@ -9,10 +9,10 @@ import { rememberSpaces, type FrameworkSpaces, type SpaceMemory } from './spaces
 import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
 
 /**
- * The spaces the framework keeps in memory (see spaces.ts): at most this many, and none idle for
- * an hour. A forgotten space costs one or two reads when it speaks again.
+ * The spaces the framework keeps in memory (see spaces.ts): at most `SPACES_IN_MEMORY`, and none
+ * idle for an hour. A forgotten space costs one or two reads when it speaks again.
  */
-const SPACE_LIMITS = { maxSpaces: 50_000, idleMs: 3_600_000 };
+const SPACE_IDLE_MS = 3_600_000;
 const SPACE_EVICTION_INTERVAL_MS = 60_000;
 
 /**
@@ -180,7 +180,7 @@ export function createFrameworkTransport(options: {
         maxStartupSpaces: 0,
         messageFormat: 'markdown',
       });
-      const remembered = rememberSpaces(fw as unknown as FrameworkSpaces, SPACE_LIMITS);
+      const remembered = rememberSpaces(fw as unknown as FrameworkSpaces, { maxSpaces: config.spacesInMemory, idleMs: SPACE_IDLE_MS });
       spaces = remembered;
       evictTimer = setInterval(() => remembered.evictIdle(now()), SPACE_EVICTION_INTERVAL_MS);
       evictTimer.unref();
