@@ -3,15 +3,18 @@
  * percentiles, the targets and the printed reports.
  */
 
-/** user + system CPU time in clock ticks, from the text of /proc/<pid>/stat. */
-export function cpuTicksFromStat(stat: string): number {
+/**
+ * user + system CPU time in clock ticks, from the text of /proc/<pid>/stat; with
+ * `reapedChildren`, also that of its children that have exited (cutime + cstime).
+ */
+export function cpuTicksFromStat(stat: string, options: { reapedChildren?: boolean } = {}): number {
   // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('unreadable /proc/<pid>/stat');
-  return utime + stime;
+  // rest[0] is field 3 (state); utime, stime, cutime and cstime are fields 14 to 17.
+  const count = options.reapedChildren ? 4 : 2;
+  const fields = rest.slice(11, 11 + count).map(Number);
+  if (fields.length < count || fields.some((n) => !Number.isFinite(n))) throw new Error('unreadable /proc/<pid>/stat');
+  return fields.reduce((sum, n) => sum + n, 0);
 }
 
 function kilobytesField(status: string, field: 'VmHWM' | 'VmRSS'): number {

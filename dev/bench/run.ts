@@ -8,14 +8,15 @@
  *   (echo-bot.ts: the framework floor) and the bot, 2,000 `recording` commands at concurrency 50
  *   through signed webhooks, three alternating rounds each, medians reported with the targets.
  * - spaces: the bot with 100, 5,000 and 20,000 people, each in a direct space of their own; after
- *   one command per space (every space discovered; at least 5,000 commands in all, so that every
- *   run is as warm), 2,000 more spread over all of them: CPU per command and memory for each,
- *   against the 100-space run.
+ *   one command per space (every space discovered; 20,000 commands in all for every run, so that
+ *   they differ by their spaces only), 2,000 more spread over all of them: CPU per command and
+ *   memory for each, against the 100-space run.
  * - instances: one bot, then two, on one Postgres database behind a round-robin proxy, the same
  *   load: the throughput of two against one.
  *
  * Exits 0 whatever the figures; only a crash exits otherwise.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLoadBalancer } from './load-balancer';
 import {
@@ -29,7 +30,7 @@ import {
   type ChildBot,
   type LoadResult,
 } from './load';
-import { formatReport, formatSpacesReport, summarise, type RunFigures, type SpacesRun } from './measure';
+import { cpuTicksFromStat, formatReport, formatSpacesReport, summarise, type RunFigures, type SpacesRun } from './measure';
 import { createScratchDatabase } from './scratch-database';
 import { measureSandboxStart } from './startup';
 
@@ -40,8 +41,12 @@ const PEOPLE = 10;
 /** Rounds per bot, alternating, so that a noisy minute on a shared machine does not decide. */
 const ROUNDS = 3;
 const SPACES = [100, 5_000, 20_000];
-/** Commands every spaces run has answered (discovery included) before its measured run. */
-const SPACES_WARM_UP = 5_000;
+/**
+ * Commands every spaces run has answered (discovery included) before its measured run: as many
+ * as the largest run's discovery, so that the runs differ by their spaces, not by how long the
+ * JIT and the heap have been at it.
+ */
+const SPACES_WARM_UP = Math.max(...SPACES);
 const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Built entry points: the floors beside this file (dist-dev/dev/bench), the bot from the production build. */
@@ -135,6 +140,23 @@ async function spaces(): Promise<void> {
   process.stdout.write(`\n${formatSpacesReport(runs)}\n`);
 }
 
+/**
+ * CPU time (ms) of every PostgreSQL process on this machine so far, exited backends included
+ * (their time is added to the postmaster's children's); 0 when none can be read.
+ */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      ticks += cpuTicksFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), { reapedChildren: true });
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100
+}
+
 async function instancesRun(count: number): Promise<RunFigures> {
   const scratch = await createScratchDatabase(POSTGRES_URL, 'recbot_bench');
   const world = await createBenchWorld(PEOPLE);
@@ -146,8 +168,14 @@ async function instancesRun(count: number): Promise<RunFigures> {
     proxy.targets = bots.map((b) => b.url);
     await connectEveryone(world);
     await driveLoad(world, WARM_UP, CONCURRENCY);
+    const postgresBefore = postgresCpuMs();
     const figures = await measured(bots, COMMANDS, () => driveLoad(world, COMMANDS, CONCURRENCY));
-    printRun(`${count} instance${count > 1 ? 's' : ''}`, figures, `  (CPU summed over instances; this process: ${(figures.emulatorCpuMs / COMMANDS).toFixed(2)} ms/command)`);
+    const postgresMs = postgresCpuMs() - postgresBefore;
+    printRun(
+      `${count} instance${count > 1 ? 's' : ''}`,
+      figures,
+      `  (CPU summed over instances; per command, this process (load, emulator, proxy): ${(figures.emulatorCpuMs / COMMANDS).toFixed(2)} ms, Postgres: ${(postgresMs / COMMANDS).toFixed(2)} ms)`,
+    );
     return figures;
   } finally {
     for (const bot of bots) await bot.stop();

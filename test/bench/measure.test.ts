@@ -18,6 +18,12 @@ describe('benchmark measures', () => {
     expect(cpuTicksFromStat(stat)).toBe(1234 + 567);
   });
 
+  it('adds the CPU time of exited children (cutime + cstime) when asked', () => {
+    const stat = '4242 (postgres) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 567 89 10 20 0 11 0 1000 100000 5000';
+    expect(cpuTicksFromStat(stat, { reapedChildren: true })).toBe(1234 + 567 + 89 + 10);
+    expect(() => cpuTicksFromStat('4242 (postgres) S 1 2 3', { reapedChildren: true })).toThrow(/unreadable/);
+  });
+
   it('reads VmHWM in bytes from /proc/<pid>/status', () => {
     expect(peakRssFromStatus('Name:\tnode\nVmPeak:\t  900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  100 kB\n')).toBe(204800 * 1024);
     expect(() => peakRssFromStatus('Name:\tnode\n')).toThrow(/VmHWM/);
