@@ -80,7 +80,9 @@ export async function readSuccessBody(
   if (responseType === 'buffer') return { value: raw };
   const text = raw.toString('utf8');
   if (responseType === 'text') return { value: text };
-  if (text.trim() === '') return { value: undefined };
+  // Not `trim()`: the Webex SDK's polyfills (core-js, loaded with the framework) replace it with a
+  // slower one that copies the whole body.
+  if (!/\S/.test(text)) return { value: undefined };
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {

@@ -113,9 +113,11 @@ describe('WebexClient', () => {
     h.api.intercept({ path: '/v1/t', method: 'GET' }).reply(200, 'plain');
     h.api.intercept({ path: '/v1/b', method: 'GET' }).reply(200, Buffer.from([1, 2, 3]));
     h.api.intercept({ path: '/v1/e', method: 'GET' }).reply(204, '');
+    h.api.intercept({ path: '/v1/w', method: 'GET' }).reply(200, ' \r\n\t');
     expect((await h.client.request({ method: 'GET', path: '/t', token: TOKEN, responseType: 'text' })).body).toBe('plain');
     expect((await h.client.request({ method: 'GET', path: '/b', token: TOKEN, responseType: 'buffer' })).body).toEqual(Buffer.from([1, 2, 3]));
     expect((await h.client.request({ method: 'GET', path: '/e', token: TOKEN })).body).toBeUndefined();
+    expect((await h.client.request({ method: 'GET', path: '/w', token: TOKEN })).body).toBeUndefined();
   });
 
   it('rejects a 2xx body that is not JSON, and one over the size limit', async () => {
