@@ -5,8 +5,9 @@
  * every event would walk it.
  *
  * `rememberSpaces` gives the framework a map from space to bot object for that search, and
- * forgets the spaces that have been idle longest once there are more than `maxSpaces` (and any
- * idle for `idleMs`). A forgotten space is discovered again on its next event (one room read, and
+ * forgets the spaces that have been idle longest once there are more than `maxSpaces`: as soon as
+ * a new space takes the count a little past it (a batch at a time, so that trimming the array is
+ * rare), and on each sweep (`evictIdle`), which also forgets any space idle for `idleMs`. A forgotten space is discovered again on its next event (one room read, and
  * one membership read for a direct space), as it would be after a restart.
  *
  * Only the few framework members used here are typed, structurally: the framework itself is
@@ -39,6 +40,8 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
   const bots = new Map<string, SpaceBot>();
   /** Last use per space; a Map keeps insertion order, so re-inserting on use keeps it oldest first. */
   const lastUsed = new Map<string, number>();
+  /** How far past `maxSpaces` a new space may take the count before the oldest are forgotten. */
+  const slack = Math.max(1, Math.ceil(limits.maxSpaces / 50));
 
   framework.findBotObjectInRoom = (roomId: string) => bots.get(roomId);
   framework.on('spawn', (bot) => {
@@ -46,6 +49,7 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
     if (!id) return;
     bots.set(id, bot);
     if (!lastUsed.has(id)) lastUsed.set(id, 0);
+    if (bots.size > limits.maxSpaces + slack) forget(leastRecentlyUsed(bots.size - limits.maxSpaces, null, id));
   });
   framework.on('despawn', (bot) => {
     const id = bot.room?.id;
@@ -69,6 +73,25 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
     framework.bots = framework.bots.filter((b) => !gone.has(b));
   }
 
+  /**
+   * The `excess` spaces used longest ago and, when `nowMs` is given, every other space idle for
+   * `idleMs`; never `keep` (the space just discovered).
+   */
+  function leastRecentlyUsed(excess: number, nowMs: number | null, keep: string | null): string[] {
+    const ids: string[] = [];
+    for (const [id, at] of lastUsed) {
+      const idle = nowMs !== null && nowMs - at >= limits.idleMs;
+      if (!bots.has(id)) {
+        // Touched but never discovered (the read failed, or it was the bot's own event).
+        if (idle) lastUsed.delete(id);
+        continue;
+      }
+      if (ids.length >= excess && !idle) break;
+      if (id !== keep) ids.push(id);
+    }
+    return ids;
+  }
+
   return {
     has: (roomId) => bots.has(roomId),
     touch(roomId, nowMs) {
@@ -76,18 +99,7 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
       lastUsed.set(roomId, nowMs);
     },
     evictIdle(nowMs) {
-      const excess = bots.size - limits.maxSpaces;
-      const ids: string[] = [];
-      for (const [id, at] of lastUsed) {
-        const idle = nowMs - at >= limits.idleMs;
-        if (!bots.has(id)) {
-          // Touched but never discovered (the read failed, or it was the bot's own event).
-          if (idle) lastUsed.delete(id);
-          continue;
-        }
-        if (ids.length >= excess && !idle) break;
-        ids.push(id);
-      }
+      const ids = leastRecentlyUsed(bots.size - limits.maxSpaces, nowMs, null);
       forget(ids);
       return ids.length;
     },

@@ -45,18 +45,50 @@ describe('the spaces the framework remembers', () => {
   it('forgets the least recently used spaces beyond the limit: bot stopped, storage forgotten, array trimmed', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 2, idleMs: 60 * MINUTE });
-    for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) {
+    for (const [i, id] of ['a', 'b', 'c'].entries()) {
       spaces.touch(id, i * MINUTE);
       fw.spawn(id);
     }
-    spaces.touch('a', 5 * MINUTE); // a spoke again: now b and c are the oldest
-    const [b, c] = [fw.findBotObjectInRoom('b')!, fw.findBotObjectInRoom('c')!];
-    expect(spaces.evictIdle(6 * MINUTE)).toBe(2);
-    expect(fw.bots.map((x) => x.room.id).sort()).toEqual(['a', 'd']);
-    expect(fw.forgotten.sort()).toEqual(['b', 'c']);
-    expect([b.stopped, c.stopped]).toEqual([true, true]);
+    spaces.touch('a', 5 * MINUTE); // a spoke again: now b is the oldest
+    const b = fw.findBotObjectInRoom('b')!;
+    expect(spaces.evictIdle(6 * MINUTE)).toBe(1);
+    expect(fw.bots.map((x) => x.room.id).sort()).toEqual(['a', 'c']);
+    expect(fw.forgotten).toEqual(['b']);
+    expect(b.stopped).toBe(true);
     expect(fw.findBotObjectInRoom('b')).toBeUndefined();
-    expect(spaces.has('a') && spaces.has('d')).toBe(true);
+    expect(spaces.has('a') && spaces.has('c')).toBe(true);
+  });
+
+  it('forgets the oldest as soon as new spaces take the count past the limit, without waiting for a sweep', () => {
+    const fw = new FakeFramework();
+    const spaces = rememberSpaces(fw, { maxSpaces: 100, idleMs: 60 * MINUTE });
+    let most = 0;
+    for (let i = 0; i < 1000; i++) {
+      spaces.touch(`room-${i}`, i);
+      fw.spawn(`room-${i}`);
+      most = Math.max(most, fw.bots.length);
+    }
+    // At most two past the limit (a batch of 1/50th of it) at any time; the newest are kept.
+    expect(most).toBe(102);
+    expect(spaces.size()).toBeLessThanOrEqual(102);
+    expect(fw.bots.length).toBe(spaces.size());
+    expect(spaces.has('room-999') && spaces.has('room-900')).toBe(true);
+    expect(spaces.has('room-0') || spaces.has('room-897')).toBe(false);
+    expect(fw.forgotten).toHaveLength(1000 - spaces.size());
+  });
+
+  it('never forgets the space it has just discovered, even one that was never used', () => {
+    const fw = new FakeFramework();
+    const spaces = rememberSpaces(fw, { maxSpaces: 10, idleMs: 60 * MINUTE });
+    for (let i = 0; i < 11; i++) {
+      spaces.touch(`room-${i}`, i);
+      fw.spawn(`room-${i}`);
+    }
+    const added = fw.spawn('added-to-space'); // spawned by a membership event, never touched
+    expect(fw.findBotObjectInRoom('added-to-space')).toBe(added);
+    expect(added.stopped).toBe(false);
+    expect(spaces.size()).toBe(10);
+    expect(spaces.has('room-0') || spaces.has('room-1')).toBe(false);
   });
 
   it('forgets spaces idle for longer than idleMs, keeps the others', () => {
