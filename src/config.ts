@@ -104,7 +104,7 @@ const schema = z.object({
     .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
   SPACES_IN_MEMORY: optionalText
     .transform((v) => (v === undefined ? 5000 : Number(v)))
-    .refine((n) => Number.isInteger(n) && n >= 10 && n <= 1_000_000, 'SPACES_IN_MEMORY must be a whole number between 10 and 1000000'),
+    .refine((n) => Number.isInteger(n) && n >= 10 && n <= 200_000, 'SPACES_IN_MEMORY must be a whole number between 10 and 200000'),
   RECORDING_POLL_MINUTES: optionalText
     .transform((v) => (v === undefined ? 5 : Number(v)))
     .refine((n) => Number.isFinite(n) && n >= 0.1 && n <= 1440, 'RECORDING_POLL_MINUTES must be a number of minutes between 0.1 and 1440'),

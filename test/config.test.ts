@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   it('reads SPACES_IN_MEMORY (default 5000) and refuses nonsense', () => {
     expect(loadConfig(minimal).spacesInMemory).toBe(5000);
     expect(loadConfig({ ...minimal, SPACES_IN_MEMORY: '20000' }).spacesInMemory).toBe(20_000);
-    for (const bad of ['many', '2.5', '0']) expect(problemsOf({ ...minimal, SPACES_IN_MEMORY: bad }).join('\n')).toContain('SPACES_IN_MEMORY');
+    for (const bad of ['many', '2.5', '0', '200001']) expect(problemsOf({ ...minimal, SPACES_IN_MEMORY: bad }).join('\n')).toContain('SPACES_IN_MEMORY');
   });
 
   it('reads RECORDING_POLL_MINUTES and refuses nonsense', () => {

@@ -16,6 +16,7 @@ import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';
+import { deployedNodeOptions } from './procfile';
 import type { Person } from '../../src/webex/types';
 import { cpuTicksFromStat, peakRssFromStatus, rssFromStatus } from './measure';
 
@@ -134,7 +135,7 @@ export interface ChildBot {
 }
 
 /**
- * Starts `node <entry>` in webhook mode against the emulator and waits until it is ready.
+ * Starts `node <the Procfile's options> <entry>` in webhook mode against the emulator and waits until it is ready.
  * `nodeArgs` go before the entry, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']` to profile.
  */
 export async function startChildBot(
@@ -165,7 +166,8 @@ export async function startChildBot(
     ...extraEnv,
   };
   loadConfig(env); // a mistake in the settings above fails here, with the reason
-  const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Run as deployed: the Procfile's Node options (its heap limit) first.
+  const child = spawn(process.execPath, [...deployedNodeOptions(), ...nodeArgs, entry], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
