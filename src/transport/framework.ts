@@ -9,8 +9,9 @@ import { rememberSpaces, type FrameworkSpaces, type SpaceMemory } from './spaces
 import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
 
 /**
- * The spaces the framework keeps in memory (see spaces.ts): at most `SPACES_IN_MEMORY`, and none
- * idle for an hour. A forgotten space costs one or two reads when it speaks again.
+ * The spaces the framework keeps in memory (see spaces.ts): at most `SPACES_IN_MEMORY` (and a
+ * batch of 2 % more before the oldest are forgotten), and none idle for an hour. A forgotten
+ * space costs two or three reads when it speaks again.
  */
 const SPACE_IDLE_MS = 3_600_000;
 const SPACE_EVICTION_INTERVAL_MS = 60_000;

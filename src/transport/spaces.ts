@@ -7,8 +7,9 @@
  * `rememberSpaces` gives the framework a map from space to bot object for that search, and
  * forgets the spaces that have been idle longest once there are more than `maxSpaces`: as soon as
  * a new space takes the count a little past it (a batch at a time, so that trimming the array is
- * rare), and on each sweep (`evictIdle`), which also forgets any space idle for `idleMs`. A forgotten space is discovered again on its next event (one room read, and
- * one membership read for a direct space), as it would be after a restart.
+ * rare), and on each sweep (`evictIdle`), which also forgets any space idle for `idleMs`. A
+ * forgotten space is discovered again on its next event (the bot's membership, the room and, for
+ * a direct space, its members: three reads), as it would be after a restart.
  *
  * Only the few framework members used here are typed, structurally: the framework itself is
  * loaded by framework.ts alone.
