@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Dialect } from './dialect';
+import { prepared } from './prepared';
 import { EVENT_PRUNE_INTERVAL_MS, PruneSchedule } from './records';
 import type { Tables } from './schema';
 import type { Inbox, InboxEvent, Lease } from './types';
@@ -9,34 +10,60 @@ const FINISHED_ENVELOPE = '{}';
 /** Longest error text kept on an event row. */
 const MAX_ERROR_LENGTH = 500;
 
+/** The three statements of every event, compiled once (see prepared.ts). */
+const eventStatements = (db: Kysely<Tables>) => ({
+  insertEvent: prepared(
+    db,
+    (key: string, envelope: string, personId: string | null, now: number | Date, attempts: number, owner: string | null, until: number | Date | null) =>
+      db
+        .insertInto('inbox_events')
+        .values({
+          event_key: key,
+          envelope,
+          person_id: personId,
+          received_at: now,
+          status: 'pending',
+          attempts,
+          lease_owner: owner,
+          lease_expires_at: until,
+          next_attempt_at: now,
+        })
+        .onConflict((oc) => oc.column('event_key').doNothing()),
+  ),
+
+  insertStep: prepared(db, (key: string, step: number, result: string, now: number | Date) =>
+    db
+      .insertInto('inbox_steps')
+      .values({ event_key: key, step, result, recorded_at: now })
+      .onConflict((oc) => oc.columns(['event_key', 'step']).doNothing()),
+  ),
+
+  finishEvent: prepared(db, (key: string, owner: string, now: number | Date, envelope: string) =>
+    db
+      .updateTable('inbox_events')
+      .set({ status: 'done', finished_at: now, envelope, person_id: null, lease_owner: null, lease_expires_at: null })
+      .where('event_key', '=', key)
+      .where('lease_owner', '=', owner),
+  ),
+});
+
 /** The inbox on the shared query layer (see Inbox in types.ts). */
 export class SqlInbox implements Inbox {
   private readonly db: Kysely<Tables>;
   private readonly prune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
 
+  private readonly statements: ReturnType<typeof eventStatements>;
+
   constructor(private readonly dialect: Dialect) {
     this.db = dialect.db;
+    this.statements = eventStatements(dialect.db);
   }
 
   async accept(key: string, envelope: unknown, personId: string | null, now: Date, lease: Lease | null, pruneBefore: Date): Promise<boolean> {
     const { time } = this.dialect;
     if (this.prune.due(now)) await this.pruneFinished(time(pruneBefore));
-    const result = await this.db
-      .insertInto('inbox_events')
-      .values({
-        event_key: key,
-        envelope: JSON.stringify(envelope),
-        person_id: personId,
-        received_at: time(now),
-        status: 'pending',
-        attempts: lease ? 1 : 0,
-        lease_owner: lease?.owner ?? null,
-        lease_expires_at: lease ? time(lease.until) : null,
-        next_attempt_at: time(now),
-      })
-      .onConflict((oc) => oc.column('event_key').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    const result = await this.statements.insertEvent(key, JSON.stringify(envelope), personId, time(now), lease ? 1 : 0, lease?.owner ?? null, lease ? time(lease.until) : null);
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   private async pruneFinished(before: number | Date): Promise<void> {
@@ -97,7 +124,7 @@ export class SqlInbox implements Inbox {
   }
 
   async finish(key: string, owner: string, now: Date): Promise<void> {
-    await this.settle(key, owner, { status: 'done', finished_at: this.dialect.time(now), envelope: FINISHED_ENVELOPE });
+    await this.statements.finishEvent(key, owner, this.dialect.time(now), FINISHED_ENVELOPE);
   }
 
   async retryAt(key: string, owner: string, at: Date, error: string): Promise<void> {
@@ -128,10 +155,6 @@ export class SqlInbox implements Inbox {
   }
 
   async recordStep(key: string, step: number, result: string, now: Date): Promise<void> {
-    await this.db
-      .insertInto('inbox_steps')
-      .values({ event_key: key, step, result, recorded_at: this.dialect.time(now) })
-      .onConflict((oc) => oc.columns(['event_key', 'step']).doNothing())
-      .execute();
+    await this.statements.insertStep(key, step, result, this.dialect.time(now));
   }
 }

@@ -5,6 +5,7 @@ import type { TokenCipher } from './crypto';
 import type { Dialect } from './dialect';
 import { SqlInbox } from './inbox-store';
 import { migrate } from './migrations';
+import { prepared } from './prepared';
 import {
   decryptAccount,
   decryptOAuthState,
@@ -21,6 +22,14 @@ import { SubscriptionQueries } from './subscriptions';
 import type { Account, OAuthState, PendingRequest, PersonSettings, RecordingSubscription, Store, TokenSet } from './types';
 
 const PING_TIMEOUT_MS = 3000;
+
+/** The reads of every command, compiled once (see prepared.ts). */
+const commandReads = (db: Kysely<Tables>) => ({
+  account: prepared(db, (personId: string) => db.selectFrom('accounts').selectAll().where('person_id', '=', personId)),
+  settings: prepared(db, (personId: string) =>
+    db.selectFrom('person_settings').select(['timezone_override', 'profile_timezone', 'profile_checked_at']).where('person_id', '=', personId),
+  ),
+});
 
 /** How the command limit knows a person: a hash, not the id. */
 const personKey = (personId: string) => createHash('sha256').update(`command-count:${personId}`, 'utf8').digest('base64url').slice(0, 32);
@@ -49,6 +58,7 @@ export class SqlStore implements Store {
   private readonly db: Kysely<Tables>;
   private readonly deliveryPrune = new PruneSchedule(EVENT_PRUNE_INTERVAL_MS);
   private readonly subscriptions: SubscriptionQueries;
+  private readonly reads: ReturnType<typeof commandReads>;
   private closed = false;
 
   constructor(
@@ -60,6 +70,7 @@ export class SqlStore implements Store {
     this.db = dialect.db;
     this.subscriptions = new SubscriptionQueries(this.db, dialect);
     this.inbox = new SqlInbox(dialect);
+    this.reads = commandReads(dialect.db);
   }
 
   async init(): Promise<void> {
@@ -92,7 +103,7 @@ export class SqlStore implements Store {
   }
 
   async getAccount(personId: string): Promise<Account | null> {
-    const row = await this.db.selectFrom('accounts').selectAll().where('person_id', '=', personId).executeTakeFirst();
+    const [row] = (await this.reads.account(personId)).rows;
     if (!row) return null;
     const { date } = this.dialect;
     return decryptAccount(
@@ -174,11 +185,7 @@ export class SqlStore implements Store {
   }
 
   async getSettings(personId: string): Promise<PersonSettings> {
-    const row = await this.db
-      .selectFrom('person_settings')
-      .select(['timezone_override', 'profile_timezone', 'profile_checked_at'])
-      .where('person_id', '=', personId)
-      .executeTakeFirst();
+    const [row] = (await this.reads.settings(personId)).rows;
     const checked = row?.profile_checked_at;
     return {
       personId,
