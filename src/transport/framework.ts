@@ -220,12 +220,14 @@ export function createFrameworkTransport(options: {
       // The framework's part: read the event from Webex and emit it (or ignore it).
       const read = async (): Promise<Dispatching> => {
         const d: Dispatching = { keys, failure: undefined, work: undefined };
+        if (typeof roomId === 'string') spaces?.hold(roomId);
         const list = dispatchingByEvent.get(eventId) ?? [];
         dispatchingByEvent.set(eventId, [...list, d]);
         active.add(d);
         try {
           await handle({ body: envelope, headers: {} });
         } finally {
+          if (typeof roomId === 'string') spaces?.release(roomId);
           active.delete(d);
           const rest = (dispatchingByEvent.get(eventId) ?? []).filter((x) => x !== d);
           if (rest.length > 0) dispatchingByEvent.set(eventId, rest);

@@ -32,6 +32,9 @@ export interface SpaceMemory {
   has(roomId: string): boolean;
   /** Marks the space as used now (an event for it arrived). */
   touch(roomId: string, nowMs: number): void;
+  /** The framework is reading an event of the space: it is not forgotten until `release`. */
+  hold(roomId: string): void;
+  release(roomId: string): void;
   /** Forgets the idle spaces beyond the limits; returns how many were forgotten. */
   evictIdle(nowMs: number): number;
   size(): number;
@@ -41,6 +44,8 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
   const bots = new Map<string, SpaceBot>();
   /** Last use per space; a Map keeps insertion order, so re-inserting on use keeps it oldest first. */
   const lastUsed = new Map<string, number>();
+  /** Spaces with an event the framework is still reading, and how many. */
+  const held = new Map<string, number>();
   /** How far past `maxSpaces` a new space may take the count before the oldest are forgotten. */
   const slack = Math.max(1, Math.ceil(limits.maxSpaces / 50));
 
@@ -76,7 +81,9 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
 
   /**
    * The `excess` spaces used longest ago and, when `nowMs` is given, every other space idle for
-   * `idleMs`; never `keep` (the space just discovered).
+   * `idleMs`; never `keep` (the space just discovered) nor a held one: forgotten between the
+   * transport's check and the framework's look-up, a space would be discovered by two events at
+   * once, and the framework drops the second.
    */
   function leastRecentlyUsed(excess: number, nowMs: number | null, keep: string | null): string[] {
     const ids: string[] = [];
@@ -88,7 +95,7 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
         continue;
       }
       if (ids.length >= excess && !idle) break;
-      if (id !== keep) ids.push(id);
+      if (id !== keep && !held.has(id)) ids.push(id);
     }
     return ids;
   }
@@ -98,6 +105,14 @@ export function rememberSpaces(framework: FrameworkSpaces, limits: { maxSpaces: 
     touch(roomId, nowMs) {
       lastUsed.delete(roomId);
       lastUsed.set(roomId, nowMs);
+    },
+    hold(roomId) {
+      held.set(roomId, (held.get(roomId) ?? 0) + 1);
+    },
+    release(roomId) {
+      const count = (held.get(roomId) ?? 0) - 1;
+      if (count > 0) held.set(roomId, count);
+      else held.delete(roomId);
     },
     evictIdle(nowMs) {
       const ids = leastRecentlyUsed(bots.size - limits.maxSpaces, nowMs, null);

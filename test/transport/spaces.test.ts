@@ -91,6 +91,28 @@ describe('the spaces the framework remembers', () => {
     expect(spaces.has('room-0') || spaces.has('room-1')).toBe(false);
   });
 
+  it('never forgets a space while the framework is reading one of its events', () => {
+    const fw = new FakeFramework();
+    const spaces = rememberSpaces(fw, { maxSpaces: 10, idleMs: MINUTE });
+    spaces.touch('busy', 0);
+    fw.spawn('busy');
+    spaces.hold('busy');
+    spaces.hold('busy'); // two events of it at once
+    for (let i = 0; i < 20; i++) {
+      spaces.touch(`room-${i}`, i + 1);
+      fw.spawn(`room-${i}`);
+    }
+    expect(spaces.evictIdle(10 * MINUTE)).toBeGreaterThan(0);
+    expect(spaces.has('busy')).toBe(true);
+    spaces.release('busy');
+    spaces.evictIdle(10 * MINUTE);
+    expect(spaces.has('busy')).toBe(true);
+    spaces.release('busy');
+    spaces.evictIdle(10 * MINUTE);
+    expect(spaces.has('busy')).toBe(false);
+    expect(fw.forgotten).toContain('busy');
+  });
+
   it('forgets spaces idle for longer than idleMs, keeps the others', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 100, idleMs: 60 * MINUTE });
