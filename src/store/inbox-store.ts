@@ -135,11 +135,12 @@ export class SqlInbox implements Inbox {
     await this.settle(key, owner, { status: 'failed', finished_at: this.dialect.time(now), last_error: error.slice(0, MAX_ERROR_LENGTH), envelope: FINISHED_ENVELOPE });
   }
 
-  /** Ends the owner's attempt; does nothing when the lease was lost to another instance. */
+  /** Ends the owner's failed attempt (a retry or parked; `finish` has its own statement); does
+   * nothing when the lease was lost to another instance. */
   private async settle(
     key: string,
     owner: string,
-    values: { status: 'pending' | 'done' | 'failed'; finished_at?: number | Date; next_attempt_at?: number | Date; last_error?: string; envelope?: string },
+    values: { status: 'pending' | 'failed'; finished_at?: number | Date; next_attempt_at?: number | Date; last_error?: string; envelope?: string },
   ): Promise<void> {
     await this.db
       .updateTable('inbox_events')

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { rememberSpaces, type FrameworkSpaces } from '../../src/transport/spaces';
+import { rememberSpaces, type FrameworkSpaces, type SpaceMemory } from '../../src/transport/spaces';
 
 /** The framework's side, as far as spaces go: it pushes a bot object and emits `spawn`. */
 class FakeFramework extends EventEmitter implements FrameworkSpaces {
@@ -27,6 +27,12 @@ class FakeFramework extends EventEmitter implements FrameworkSpaces {
 
 const MINUTE = 60_000;
 
+/** An event of a space the framework has not seen: the transport marks it used, the framework discovers it. */
+function arrive(fw: FakeFramework, spaces: SpaceMemory, roomId: string, atMs: number) {
+  spaces.touch(roomId, atMs);
+  return fw.spawn(roomId);
+}
+
 describe('the spaces the framework remembers', () => {
   it('finds a space by map, not by walking the array', () => {
     const fw = new FakeFramework();
@@ -46,8 +52,7 @@ describe('the spaces the framework remembers', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 2, idleMs: 60 * MINUTE });
     for (const [i, id] of ['a', 'b', 'c'].entries()) {
-      spaces.touch(id, i * MINUTE);
-      fw.spawn(id);
+      arrive(fw, spaces, id, i * MINUTE);
     }
     spaces.touch('a', 5 * MINUTE); // a spoke again: now b is the oldest
     const b = fw.findBotObjectInRoom('b')!;
@@ -64,8 +69,7 @@ describe('the spaces the framework remembers', () => {
     const spaces = rememberSpaces(fw, { maxSpaces: 100, idleMs: 60 * MINUTE });
     let most = 0;
     for (let i = 0; i < 1000; i++) {
-      spaces.touch(`room-${i}`, i);
-      fw.spawn(`room-${i}`);
+      arrive(fw, spaces, `room-${i}`, i);
       most = Math.max(most, fw.bots.length);
     }
     // At most two past the limit (a batch of 1/50th of it) at any time; the newest are kept.
@@ -81,8 +85,7 @@ describe('the spaces the framework remembers', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 10, idleMs: 60 * MINUTE });
     for (let i = 0; i < 11; i++) {
-      spaces.touch(`room-${i}`, i);
-      fw.spawn(`room-${i}`);
+      arrive(fw, spaces, `room-${i}`, i);
     }
     const added = fw.spawn('added-to-space'); // spawned by a membership event, never touched
     expect(fw.findBotObjectInRoom('added-to-space')).toBe(added);
@@ -94,13 +97,11 @@ describe('the spaces the framework remembers', () => {
   it('never forgets a space while the framework is reading one of its events', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 10, idleMs: MINUTE });
-    spaces.touch('busy', 0);
-    fw.spawn('busy');
+    arrive(fw, spaces, 'busy', 0);
     spaces.hold('busy');
     spaces.hold('busy'); // two events of it at once
     for (let i = 0; i < 20; i++) {
-      spaces.touch(`room-${i}`, i + 1);
-      fw.spawn(`room-${i}`);
+      arrive(fw, spaces, `room-${i}`, i + 1);
     }
     expect(spaces.evictIdle(10 * MINUTE)).toBeGreaterThan(0);
     expect(spaces.has('busy')).toBe(true);
@@ -116,10 +117,8 @@ describe('the spaces the framework remembers', () => {
   it('forgets spaces idle for longer than idleMs, keeps the others', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 100, idleMs: 60 * MINUTE });
-    spaces.touch('old', 0);
-    fw.spawn('old');
-    spaces.touch('recent', 30 * MINUTE);
-    fw.spawn('recent');
+    arrive(fw, spaces, 'old', 0);
+    arrive(fw, spaces, 'recent', 30 * MINUTE);
     expect(spaces.evictIdle(61 * MINUTE)).toBe(1);
     expect(spaces.has('old')).toBe(false);
     expect(spaces.has('recent')).toBe(true);
@@ -129,20 +128,17 @@ describe('the spaces the framework remembers', () => {
   it('a forgotten space is discovered again on its next event', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 0, idleMs: 60 * MINUTE });
-    spaces.touch('room', 0);
-    fw.spawn('room');
+    arrive(fw, spaces, 'room', 0);
     spaces.evictIdle(1);
     expect(fw.findBotObjectInRoom('room')).toBeUndefined();
-    spaces.touch('room', 2);
-    const again = fw.spawn('room');
+    const again = arrive(fw, spaces, 'room', 2);
     expect(fw.findBotObjectInRoom('room')).toBe(again);
   });
 
   it('follows the framework when it leaves a space', () => {
     const fw = new FakeFramework();
     const spaces = rememberSpaces(fw, { maxSpaces: 100, idleMs: MINUTE });
-    spaces.touch('left', 0);
-    fw.spawn('left');
+    arrive(fw, spaces, 'left', 0);
     fw.despawn('left');
     expect(spaces.has('left')).toBe(false);
     expect(fw.findBotObjectInRoom('left')).toBeUndefined();
