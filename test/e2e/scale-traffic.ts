@@ -1,6 +1,7 @@
 import { createScratchDatabase } from '../../dev/bench/scratch-database';
 import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
 import type { Emulator, EmulatorMessage } from '../../dev/sandbox/emulator';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * Helpers of the scale, reliability and shutdown suites: a throw-away Postgres database, many
@@ -79,7 +80,7 @@ export async function runBounded(count: number, concurrency: number, work: (i: n
 }
 
 /** Waits until `done()` holds, polling; throws with `describe()` after `timeoutMs`. */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs = DEADLINE_MS, describe: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms ${describe()}`);

@@ -40,7 +40,7 @@ export class Emulator {
   readonly calls: CallRecord[];
   /** Every webhook delivery attempt. */
   readonly deliveries: DeliveryRecord[];
-  readonly faults: Pick<FaultInjector, 'add' | 'remove' | 'clear' | 'list'>;
+  readonly faults: Pick<FaultInjector, 'add' | 'remove' | 'clear' | 'list' | 'held' | 'release'>;
   private readonly ctx: EmulatorContext;
   private server: Server | undefined;
 

@@ -180,6 +180,9 @@ export interface FaultSpec {
   retryAfter?: number;
   /** Wait before answering (or before handling normally when no status is set). */
   delayMs?: number;
+  /** Hold each matching request until `faults.release(id)` (or `clear()`), then go on as the
+   * rest of the fault says: a slow Webex that a test controls without waiting on a clock. */
+  hold?: boolean;
   /** How many matching requests the fault applies to; absent = unlimited. */
   times?: number;
   /** Chance (0..1) that a matching request is affected; default 1. */
