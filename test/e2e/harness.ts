@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../dev/sandbox/emulator';
 import type { Message, Person } from '../../src/webex/types';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * End-to-end harness: the local Webex emulator in this process, the built bot (`dist/index.js`,
@@ -90,7 +91,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
     dataDir,
     lines,
     logs,
-    async waitForLog(predicate, timeoutMs = 10_000) {
+    async waitForLog(predicate, timeoutMs = DEADLINE_MS) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const hit = logs().find(predicate);
@@ -106,7 +107,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
     },
   };
   // Ready means: started, webhooks registered, database reachable.
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${lines.join('\n')}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
@@ -152,7 +153,7 @@ export function addComplianceOfficer(world: World): { carla: Person; carlaDirect
  * The next message the bot posts in a space (optionally matching more). Call it before the
  * action that causes the message: messages already there when it is called do not count.
  */
-export function nextBotMessage(world: World, roomId: string, extra: (m: Message) => boolean = () => true, timeoutMs = 10_000): Promise<Message> {
+export function nextBotMessage(world: World, roomId: string, extra: (m: Message) => boolean = () => true, timeoutMs = DEADLINE_MS): Promise<Message> {
   const seen = new Set(world.emulator.messages(roomId).map((m) => m.id));
   return world.emulator.waitForMessage((m) => m.roomId === roomId && m.personId === world.botPerson.id && !seen.has(m.id) && extra(m), timeoutMs);
 }

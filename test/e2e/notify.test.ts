@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Message, Person } from '../../src/webex/types';
+import { DEADLINE_MS } from '../support/waiting';
 import {
   addComplianceOfficer,
   allTextOf,
@@ -49,7 +50,7 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
   };
   const recordingHooks = (person: Person) => world.emulator.webhooksOf(person.id).filter((w) => w.resource === 'convergedRecordings');
   /** The bot's card about this recording, in this space. */
-  const cardAbout = (roomId: string, recordingId: string, timeoutMs = 10_000) =>
+  const cardAbout = (roomId: string, recordingId: string, timeoutMs = DEADLINE_MS) =>
     nextBotMessage(world, roomId, (m) => Boolean(m.attachments?.length) && allTextOf(m).includes(recordingId), timeoutMs);
   const messagesAbout = (roomId: string, recordingId: string) => world.emulator.messages(roomId).filter((m) => m.personId === world.botPerson.id && allTextOf(m).includes(recordingId));
 
@@ -88,7 +89,7 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
     world.emulator.newRecording({ owner: world.alice.id, topic: 'Marker one' });
     await marker;
     expect(messagesAbout(world.aliceDirect, fixture.id)).toHaveLength(1);
-  }, 20_000);
+  });
 
   it('a forged delivery gets 401 and no card; the bot\'s own secret does not sign recording events', async () => {
     const fixture = world.emulator.newRecording({ owner: world.bob.id, topic: 'Not for the forger' });

@@ -48,7 +48,7 @@ export class ReplyTracker {
   }
 
   /** Resolves with the first reply to `parentId`; rejects after `timeoutMs`. */
-  first(parentId: string, timeoutMs = 60_000): Promise<EmulatorMessage> {
+  first(parentId: string, timeoutMs = DEADLINE_MS): Promise<EmulatorMessage> {
     const existing = this.replies(parentId)[0];
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {

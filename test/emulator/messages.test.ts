@@ -1,5 +1,6 @@
 import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { bearer, getJson, sendJson } from './helpers';
+import { DEADLINE_MS } from '../support/waiting';
 
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 const card = (version: string, actions: number) => ({
@@ -132,8 +133,8 @@ describe('emulator: messages, spaces, files', () => {
     const room = emu.createDirectRoom(alice.id, bot.person.id);
     emu.say({ as: alice.id, roomId: room.id, text: 'already here' });
     await expect(emu.waitForMessage((m) => m.text === 'already here')).resolves.toMatchObject({ text: 'already here' });
-    const later = emu.waitForMessage((m) => m.personId === bot.person.id, 2000);
-    setTimeout(() => void sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: room.id, text: 'bot answer' }), 20);
+    const later = emu.waitForMessage((m) => m.personId === bot.person.id, DEADLINE_MS);
+    await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: room.id, text: 'bot answer' });
     await expect(later).resolves.toMatchObject({ text: 'bot answer' });
     await expect(emu.waitForMessage((m) => m.text === 'never', 50)).rejects.toThrow(/no matching message within 50 ms[\s\S]*bot answer/);
   });

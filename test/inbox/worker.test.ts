@@ -6,7 +6,8 @@ import { silentLogger } from '../../src/log';
 import { createStore, type Store } from '../../src/store';
 import type { InboxEvent } from '../../src/store/types';
 import type { Message } from '../../src/webex/types';
-import { capturingLogger, sleep } from '../store/helpers';
+import { capturingLogger } from '../store/helpers';
+import { until } from '../support/waiting';
 
 const BOT = 'bot-person';
 
@@ -30,14 +31,6 @@ function fakeMessenger(): Messenger & { posted: Array<{ to: unknown; markdown: s
       return thread;
     },
   };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error(`not seen: ${what}`);
 }
 
 describe('inbox worker', () => {

@@ -14,6 +14,7 @@ import type { InboundEvent, Transport } from '../../src/transport/types';
 import { WebexClient, type WebexCallInfo } from '../../src/webex/client';
 import { WebexApiError } from '../../src/webex/errors';
 import { postMessage } from '../../src/webex/messages';
+import { DEADLINE_MS } from '../support/waiting';
 
 describe('transport.dispatch (framework on the emulator)', () => {
   let emu: Emulator;
@@ -34,7 +35,7 @@ describe('transport.dispatch (framework on the emulator)', () => {
   let onEvent: (event: InboundEvent) => Promise<void> = async () => undefined;
 
   /** The dispatch of the webhook about `id` (a message or an attachment action), once delivered. */
-  async function dispatchOf(id: string, timeoutMs = 10_000): Promise<Dispatched> {
+  async function dispatchOf(id: string, timeoutMs = DEADLINE_MS): Promise<Dispatched> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = dispatched.find((d) => d.envelope.data.id === id);
