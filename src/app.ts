@@ -16,7 +16,7 @@ import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
 import { createFrameworkTransport } from './transport/framework';
 import type { BotIdentity } from './transport/types';
-import type { Services } from './dispatch/services';
+import type { Services } from './services';
 import { recordingWebhookSecret } from './notifications/registration';
 import { createNotifications, type Notifications } from './notifications/service';
 import { CallPartyCache } from './webex/call-party';

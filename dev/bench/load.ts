@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';

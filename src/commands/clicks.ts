@@ -1,7 +1,7 @@
 import { parseCardAction, type CardAction } from '../cards';
 import type { Context } from '../replies/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../errors/messages';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import { NotConnectedError } from '../auth/tokens';
 import type { HandlerOutcome } from '../outcomes';
 import type { InboundClick } from '../transport/types';

@@ -3,7 +3,8 @@
  * I/O. Which word names which command is the registry's (`registry.ts`).
  */
 
-export const RECORDING_ID = /^[A-Za-z0-9_-]{1,128}$/;
+import { RECORDING_ID } from '../webex/recording-id';
+
 export const MAX_IDS_PER_MESSAGE = 5;
 export const DEFAULT_LIST_SIZE = 10;
 export const MAX_LIST_SIZE = 50;

@@ -7,7 +7,7 @@ import type { InboundClick, InboundEvent, InboundMessage } from '../transport/ty
 import { createContext, type Context } from '../replies/context';
 import type { EventSteps } from '../inbox/steps';
 import type { HandlerOutcome, Outcome } from '../outcomes';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export interface Bot {
   /**

@@ -8,7 +8,7 @@
  * it), where it goes is fixed by the first attempt, and every post is a recorded step, so a
  * retry posts only what is still missing.
  */
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { EventSteps } from '../inbox/steps';
 import { audienceFor, fetchRecording, lazyViewer, recordingCard, type Viewer } from '../recordings/service';
 import type { RecordingSubscription } from '../store/types';

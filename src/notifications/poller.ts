@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { NotConnectedError } from '../auth/tokens';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { RecordingSubscription } from '../store/types';
 import { WebexApiError } from '../webex/errors';
 import { listRecordings } from '../webex/recordings';

@@ -4,8 +4,8 @@
  * per-person poll otherwise) and what is done with a new recording (announce.ts).
  */
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
-import type { Services } from '../dispatch/services';
-import { RECORDING_ID } from '../commands/parse';
+import type { Services } from '../services';
+import { RECORDING_ID } from '../webex/recording-id';
 import type { RecordingSubscription } from '../store/types';
 import type { Notifications } from './types';
 import { announceRecording } from './announce';

@@ -1,4 +1,4 @@
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import {

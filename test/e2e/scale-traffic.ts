@@ -1,5 +1,5 @@
 import { createScratchDatabase } from '../../dev/bench/scratch-database';
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Emulator, EmulatorMessage } from '../../dev/sandbox/emulator';
 import { DEADLINE_MS } from '../support/waiting';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTokenProvider } from '../../src/auth/tokens';
 import type { Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { silentLogger } from '../../src/log';
 import { phaseOf, POLL_LOOKBACK_MS, type RecordingPoller } from '../../src/notifications/poller';
 import { createStore } from '../../src/store';

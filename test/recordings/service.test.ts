@@ -11,7 +11,7 @@ import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot } from '../../src/dispatch/bot';
 import { notificationsOnInbox } from '../support/recording-inbox';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { resolveZone } from '../../src/timezones/zone';
 import { silentLogger } from '../../src/log';
 import { createStore } from '../../src/store';

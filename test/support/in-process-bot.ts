@@ -11,7 +11,7 @@ import { createSignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot, type Bot } from '../../src/dispatch/bot';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import type { Store } from '../../src/store/types';

@@ -1,4 +1,4 @@
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { createEventInbox, type EventInbox } from '../../src/inbox';
 import { createNotifications, type NotificationSettings, type Notifications } from '../../src/notifications/service';
 import type { Store } from '../../src/store/types';
