@@ -108,7 +108,7 @@ export async function startBot(
     },
     botName: () => botName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
-    callParties: new CallPartyCache(() => now().getTime()),
+    callParties: new CallPartyCache(now),
   };
   const recordingSecret = config.webhookSecret ? recordingWebhookSecret(config.webhookSecret) : null;
   let inbox: EventInbox | null = null;
@@ -117,7 +117,7 @@ export async function startBot(
     { webhookUrl: config.recordingWebhookUrl, webhookSecret: recordingSecret, pollIntervalMs: config.recordingPollIntervalMs },
     // New recordings are kept in the inbox like every event (it exists before anything arrives).
     { acceptRecording: (key, envelope, personId) => inbox!.acceptRecording(key, envelope, personId) },
-    () => now().getTime(),
+    now,
   );
   notifications = theNotifications;
   bot = createBot({ ...services, notifications: theNotifications });

@@ -8,6 +8,7 @@ import type { WebexClient } from './webex/client';
 import type { ProgressTimers } from './replies/progress';
 import type { Outcome } from './outcomes';
 import type { Messenger } from './replies/messenger';
+import type { Clock } from './clock';
 
 /** Everything a command handler may use. Built once in the composition root. */
 export interface Services {
@@ -17,7 +18,7 @@ export interface Services {
   readonly signIn: SignIn;
   readonly messenger: Messenger;
   readonly logger: Logger;
-  readonly now: () => Date;
+  readonly now: Clock;
   readonly settings: {
     readonly defaultTimezone: string;
     readonly groupLinks: 'private' | 'public';

@@ -13,6 +13,7 @@ import { RECORDING_EVENT_PREFIX } from '../inbox/events';
 import type { Viewer } from '../recordings/service';
 import { RecordingPoller } from './poller';
 import { ensureRecordingWebhook, removeRecordingWebhooks } from './registration';
+import { systemClock, type Clock } from '../clock';
 
 export type { Notifications } from './types';
 
@@ -56,7 +57,7 @@ export function createNotifications(
   services: Services,
   settings: NotificationSettings,
   queue: RecordingEventQueue,
-  now: () => number = Date.now,
+  now: Clock = systemClock,
 ): Notifications & { /** The poller in polling mode (null in webhook mode). */ readonly poller: RecordingPoller | null } {
   const { store, logger, client, tokens } = services;
   const webhookUrl = settings.webhookUrl;
@@ -116,7 +117,7 @@ export function createNotifications(
       const sub = await store.subscribe(
         personId,
         { ...(change.direct ? { direct: true } : {}), ...(change.roomId ? { addRoomId: change.roomId } : {}) },
-        new Date(now()),
+        now(),
       );
       try {
         await register(personId, session);

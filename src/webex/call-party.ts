@@ -8,6 +8,7 @@ import type { WebexClient } from './client';
 import { getPerson } from './people';
 import { getRecordingMetadata } from './recording-metadata';
 import type { RecordingMetadata, RecordingParty } from './types';
+import { systemClock, type Clock } from '../clock';
 
 export interface CallParty {
   /** Display name of the other party, when Webex names a person. */
@@ -25,13 +26,13 @@ export class ExpiringCache<V> {
   constructor(
     private readonly ttlMs = 60 * 60 * 1000,
     private readonly max = 5000,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {}
 
   get(key: string): V | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (this.now() - hit.at > this.ttlMs) {
+    if (this.now().getTime() - hit.at > this.ttlMs) {
       this.entries.delete(key);
       return undefined;
     }
@@ -40,7 +41,7 @@ export class ExpiringCache<V> {
 
   set(key: string, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, at: this.now() });
+    this.entries.set(key, { value, at: this.now().getTime() });
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
 }
@@ -56,7 +57,7 @@ export class CallPartyCache {
   /** The other party by viewer and recording. */
   readonly parties: ExpiringCache<CallParty | null>;
 
-  constructor(now: () => number = Date.now) {
+  constructor(now: Clock = systemClock) {
     this.names = new ExpiringCache(undefined, undefined, now);
     this.parties = new ExpiringCache(undefined, undefined, now);
   }

@@ -84,7 +84,7 @@ describe('recording poller (polling mode)', () => {
       recordOutcome: () => undefined,
     } as Services;
     await store.subscribe(PERSON, { direct: true }, new Date(START));
-    const onInbox = notificationsOnInbox(services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: INTERVAL }, () => nowMs);
+    const onInbox = notificationsOnInbox(services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: INTERVAL }, now);
     poller = onInbox.notifications.poller!;
     settled = onInbox.settled;
     listQueries = [];

@@ -3,6 +3,7 @@ import { createEventInbox, type EventInbox } from '../../src/inbox';
 import { createNotifications, type NotificationSettings, type Notifications } from '../../src/notifications/service';
 import type { Store } from '../../src/store/types';
 import type { Transport } from '../../src/transport/types';
+import type { Clock } from '../../src/clock';
 
 /**
  * Notifications on the bot's real durable inbox, without a transport: new-recording events are
@@ -11,7 +12,7 @@ import type { Transport } from '../../src/transport/types';
 export function notificationsOnInbox(
   services: Services & { store: Store },
   settings: NotificationSettings,
-  now: () => number,
+  now: Clock,
 ): { notifications: ReturnType<typeof createNotifications>; inbox: EventInbox; settled(): Promise<void> } {
   let notifications: Notifications | undefined;
   const noTransport = {
@@ -25,7 +26,7 @@ export function notificationsOnInbox(
     transport: noTransport,
     messenger: services.messenger,
     logger: services.logger,
-    now: () => new Date(now()),
+    now,
     started: Promise.resolve(),
     botPersonId: () => 'the-bot',
     onSettled: () => undefined,

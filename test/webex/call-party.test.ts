@@ -24,7 +24,7 @@ describe('fetchCallParty: a call\'s parties are read once per viewer and recordi
   beforeEach(() => {
     h = harness();
     now = 1_000_000;
-    cache = new CallPartyCache(() => now);
+    cache = new CallPartyCache(() => new Date(now));
   });
   afterEach(async () => {
     await h.agent.close();
