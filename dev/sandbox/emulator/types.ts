@@ -198,6 +198,10 @@ export interface FaultSpec {
   /** Handle the request (a message is posted), then destroy the socket instead of sending the
    * answer: the caller cannot know that it worked. */
   loseAnswer?: boolean;
+  /** Handle the request (a message is posted), then answer with `status` instead (a 502 from a
+   * gateway that lost Webex's answer): the caller is told it failed although it worked. Routes
+   * that answer JSON. */
+  afterHandling?: boolean;
   /** Error message in the Webex error body. */
   message?: string;
 }
