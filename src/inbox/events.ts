@@ -41,6 +41,12 @@ export function inboundEventKey(event: InboundEvent): string {
   return event.kind === 'message' ? `messages:created:${event.messageId}` : `attachmentActions:created:${event.actionId}`;
 }
 
+/** The message a `messages` event is about (the person's request), from the event's key. */
+export function requestMessageOf(key: string): string | null {
+  const prefix = 'messages:created:';
+  return key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : null;
+}
+
 /**
  * Why a verified event is not acted on: its `data.created` is older than the replay window
  * (a captured webhook sent again) or too far in the future. Null when it is in the window, or

@@ -1,6 +1,7 @@
 import type { Destination, Messenger, Outgoing } from '../replies/messenger';
 import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
+import { requestMessageOf } from './events';
 
 /**
  * The outward steps of one inbox event (a reply posted, a card deleted, a pending request
@@ -8,18 +9,22 @@ import type { Inbox, PendingRequest, Store } from '../store/types';
  * attempt of the event skips the steps already recorded and gets their recorded results, so it
  * never posts twice.
  *
- * A crash between a post and its record leaves a post Webex has but the record lacks. A retried
- * attempt therefore compares, for a threaded reply (group spaces), the bot's replies in the
- * thread with the posts it accounts for, and takes an unaccounted reply as that step instead of
- * posting again. An unthreaded post is looked for the same way when it names what it is about
- * (`Outgoing.match`, a recording ID in an announcement's card); one that does not (a 1:1 reply)
- * cannot be told apart, and is posted again.
+ * A crash between a post and its record, or a post whose answer was lost (Webex posted it, then
+ * a 502 or a broken connection reached the bot), leaves a post Webex has but the record lacks.
+ * A retried attempt therefore looks at the bot's recent messages where Webex lets a bot list
+ * them, a 1:1 space, and takes an unaccounted post of its own as that step instead of posting
+ * again: after the person's request (a reply: the same text, or a card with the same first line
+ * of its fallback), or anywhere recent for a post that names what it is about (`Outgoing.match`,
+ * a recording ID in an announcement's card). In a group space Webex lets a bot list only the
+ * messages that mention it, never its own: there the post is made again (README, "Operating
+ * properties").
  */
 export class EventSteps {
   private next = 0;
-  /** Posts accounted for in this attempt: threaded ones by parent message and kind (card or
-   * not), matched ones by destination and match. */
-  private readonly threadPosts = new Map<string, number>();
+  /** Posts accounted for in this attempt, by destination and what tells them apart. */
+  private readonly accountedPosts = new Map<string, number>();
+  /** The person's message this event answers (a `messages` event), if any. */
+  private readonly request: string | null;
   /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
   private readonly transientIds = new Set<string>();
 
@@ -30,7 +35,9 @@ export class EventSteps {
     private readonly now: () => Date,
     /** Whether an earlier attempt may have posted (this is a retry); null: nothing to check. */
     private readonly botPersonId: string | null,
-  ) {}
+  ) {
+    this.request = requestMessageOf(key);
+  }
 
   /** Loads what earlier attempts of the event recorded (nothing to load on a first attempt). */
   static async load(inbox: Inbox, key: string, attempts: number, now: () => Date, botPersonId: () => string | undefined): Promise<EventSteps> {
@@ -58,54 +65,48 @@ export class EventSteps {
           this.transientIds.add(note.id);
           return note;
         }
-        const thread = 'parentId' in to && to.parentId ? to.parentId : null;
-        const isCard = Boolean(message.card);
-        const matched = !thread && message.match ? message.match : null;
-        const slot = thread ? `${thread}:${isCard}` : matched ? `match:${JSON.stringify(to)}:${matched}` : null;
-        const accounted = slot ? (this.threadPosts.get(slot) ?? 0) : 0;
+        const slot = `${JSON.stringify(to)}\n${message.match ? `match:${message.match}` : identity(message)}`;
+        const accounted = this.accountedPosts.get(slot) ?? 0;
         const result = await this.once(async () => {
-          const earlier = await this.earlierPost(inner, to, thread, matched, message, accounted);
+          const earlier = await this.earlierPost(inner, to, message, accounted);
           if (earlier) return { id: earlier.id };
           return { id: (await inner.post(to, message)).id };
         });
-        if (slot) this.threadPosts.set(slot, accounted + 1);
+        this.accountedPosts.set(slot, accounted + 1);
         return result;
       },
       remove: (messageId) => (this.transientIds.delete(messageId) ? inner.remove(messageId) : this.once(() => inner.remove(messageId))),
       get: (messageId) => inner.get(messageId),
-      ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
       ...(inner.recentPosts ? { recentPosts: inner.recentPosts.bind(inner) } : {}),
     };
   }
 
   /**
-   * On a retry, the bot's post an earlier attempt may have made for this step and not recorded:
-   * in the thread (a card, or the same text: a slow answer's note is never taken for the answer),
-   * or among the recent posts at the destination for a post with a `match`.
+   * On a retry, the bot's post an earlier attempt may have made for this step and not recorded,
+   * among its recent posts in a 1:1 space (the only kind of space Webex lets a bot list): after
+   * the request with the same identity (a slow answer's note is never taken for the answer), or
+   * anywhere recent for a post with a `match`.
    */
-  private async earlierPost(
-    inner: Messenger,
-    to: Destination,
-    thread: string | null,
-    matched: string | null,
-    message: Outgoing,
-    accounted: number,
-  ): Promise<Message | undefined> {
-    if (this.botPersonId === null) return undefined;
-    const isCard = Boolean(message.card);
-    let seen: Message[];
+  private async earlierPost(inner: Messenger, to: Destination, message: Outgoing, accounted: number): Promise<Message | undefined> {
+    if (this.botPersonId === null || !inner.recentPosts) return undefined;
+    if (!message.match && this.request === null) return undefined;
+    const seen = await inner.recentPosts(to);
+    if (!seen) return undefined;
+    let candidates: Message[];
     let same: (m: Message) => boolean;
-    if (thread && 'roomId' in to && inner.threadReplies) {
-      seen = await inner.threadReplies(to.roomId, thread);
-      same = (m) => (m.attachments?.length ?? 0) > 0 === isCard && (isCard || (m.markdown ?? m.text) === message.markdown);
-    } else if (matched && inner.recentPosts) {
-      const firstLine = (text: string) => text.split('\n', 1)[0];
-      seen = await inner.recentPosts(to);
+    if (message.match) {
+      const matched = message.match;
+      candidates = seen;
       same = (m) => firstLine(m.markdown ?? m.text ?? '') === firstLine(message.markdown) && JSON.stringify(m.attachments ?? []).includes(matched);
     } else {
-      return undefined;
+      const at = seen.findIndex((m) => m.id === this.request);
+      // The request is not among the recent messages there: nothing to tell the posts apart by.
+      if (at < 0) return undefined;
+      candidates = seen.slice(at + 1);
+      const wanted = identity(message);
+      same = (m) => identity({ markdown: m.markdown ?? m.text ?? '', card: (m.attachments?.length ?? 0) > 0 ? {} : undefined }) === wanted;
     }
-    return seen.filter((m) => m.personId === this.botPersonId && !this.transientIds.has(m.id) && same(m))[accounted];
+    return candidates.filter((m) => m.personId === this.botPersonId && !this.transientIds.has(m.id) && same(m))[accounted];
   }
 
   /** The store for this event's work: storing a pending request is a step. */
@@ -119,4 +120,11 @@ export class EventSteps {
       },
     });
   }
+}
+
+const firstLine = (text: string) => text.split('\n', 1)[0] ?? '';
+
+/** What tells one post of an event from another: a card by its fallback's first line, a text whole. */
+function identity(message: Pick<Outgoing, 'markdown' | 'card'>): string {
+  return message.card ? `card:${firstLine(message.markdown)}` : `text:${message.markdown}`;
 }

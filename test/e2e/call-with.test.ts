@@ -10,8 +10,8 @@ describe('who the call was with (e2e)', () => {
   beforeAll(async () => {
     world = await createWorld();
     const owned = { ownerId: world.alice.id, ownerEmail: 'alice@example.com' };
-    world.emulator.addRecording(seedRecording({ id: 'with-bob', ...owned, call: { direction: 'outgoing', other: { personId: world.bob.id, number: '+1 555 0100' } } }));
-    world.emulator.addRecording(seedRecording({ id: 'from-a-number', ...owned, call: { direction: 'incoming', other: { number: '+1 555 0142' } } }));
+    world.emulator.addRecording(seedRecording({ id: 'with-bob', ...owned, call: { direction: 'outgoing', other: { personId: world.bob.id, extension: '4060' } } }));
+    world.emulator.addRecording(seedRecording({ id: 'from-a-number', ...owned, call: { direction: 'incoming', other: { number: '+1 415 555 0142' } } }));
     world.emulator.addRecording(seedRecording({ id: 'metadata-refused', ...owned, metadataRespond: { status: 403 } }));
     world.emulator.addRecording(seedRecording({ id: 'metadata-failing', ...owned, call: { direction: 'outgoing', other: { personId: world.bob.id } } }));
     bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '100' });
@@ -39,7 +39,7 @@ describe('who the call was with (e2e)', () => {
     const message = await reply;
     const text = allTextOf(message);
     expect(text).toContain('Call with');
-    expect(text).toContain('Bob Colleague (+1 555 0100), outgoing');
+    expect(text).toContain('Bob Colleague (4060), outgoing');
     const details = callsTo('/v1/convergedRecordings/with-bob').at(-1)!;
     const metadata = callsTo('/v1/convergedRecordings/with-bob/metadata').at(-1)!;
     expect(details.caller.personId).toBe(world.alice.id);
@@ -49,18 +49,18 @@ describe('who the call was with (e2e)', () => {
 
   it('looks the name up once: a second card uses the cached name', async () => {
     const message = await ask('recording with-bob');
-    expect(allTextOf(message)).toContain('Bob Colleague (+1 555 0100), outgoing');
+    expect(allTextOf(message)).toContain('Bob Colleague (4060), outgoing');
     expect(callsTo(`/v1/people/${world.bob.id}`)).toHaveLength(1);
   });
 
   it('shows a number alone, incoming', async () => {
-    expect(allTextOf(await ask('recording from-a-number'))).toContain('+1 555 0142, incoming');
+    expect(allTextOf(await ask('recording from-a-number'))).toContain('+14155550142, incoming');
   });
 
   it('in a group space with private links: the name, never the number', async () => {
     const text = allTextOf(await ask('recording with-bob', world.group, true));
     expect(text).toContain('Bob Colleague, outgoing');
-    expect(text).not.toContain('555');
+    expect(text).not.toContain('4060');
   });
 
   it('metadata refused: the same card without the line, and no error to the person', async () => {

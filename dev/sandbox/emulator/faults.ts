@@ -99,6 +99,18 @@ export class FaultInjector {
         return next();
       }
       if (fault.status === undefined) return next();
+      if (fault.afterHandling) {
+        const status = fault.status;
+        const json = res.json.bind(res);
+        res.json = ((body: unknown) => {
+          res.json = json;
+          // A refusal the route made itself stays what it was: only a success is replaced.
+          if (res.statusCode >= 400) return json(body);
+          sendWebexError(res, status, fault.message, { retryAfter: fault.retryAfter });
+          return res;
+        }) as typeof res.json;
+        return next();
+      }
       sendWebexError(res, fault.status, fault.message, { retryAfter: fault.retryAfter });
     };
   }
