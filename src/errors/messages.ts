@@ -1,3 +1,4 @@
+import { markdownValue } from '../format';
 import { WebexApiError } from '../webex/errors';
 
 /**
@@ -110,7 +111,7 @@ export function describeFailure(operation: Operation, err: unknown, subject = ''
       (err.status >= 500 ? 'Webex is having trouble right now. Please try again later.' : `Webex answered with an error (${err.status}).`);
   }
   const text = typeof reason === 'function' ? reason(wait) : reason;
-  const tracking = err.trackingId ? ` (Webex tracking ID: \`${err.trackingId}\`)` : '';
+  const tracking = err.trackingId ? ` (Webex tracking ID: ${markdownValue(err.trackingId)})` : '';
   return `${lead}: ${text}${tracking}`;
 }
 
