@@ -134,12 +134,13 @@ export function createBot(services: Services): Bot {
       outcome = await handleClick(scoped, ctx, event);
     } catch (err) {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
-      if (steps && mayPassLater(err)) {
+      if (steps && mayPassLater(err) && !isSignInFailure(err)) {
         logger.warn(facts, 'card click failed; the event is retried');
         throw err;
       }
       logger.error(facts, 'card click failed');
-      await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
+      const markdown = isSignInFailure(err) ? describeSignInFailure(err) : 'Something went wrong on my side with that button. Please try again in a moment.';
+      await ctx.direct({ markdown }).catch(() => undefined);
     } finally {
       services.recordOutcome('click', outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }

@@ -75,6 +75,13 @@ describe.each(FAILURES)('the token endpoint answering $name', ({ reply }) => {
     expect(await h.store.getAccount(ALICE.personId)).not.toBeNull();
   });
 
+  it('a Details click with an expired access token: a sign-in failure, by direct message', async () => {
+    h.clock.advance(2 * 3600_000);
+    const posted = await h.click('card-1', { action: 'details', recordingId: ID }, { roomType: 'group', roomId: 'team' });
+    expectSignInFailure(posted);
+    expect(posted[0]!.to).toEqual({ toPersonId: ALICE.personId });
+  });
+
   it('recordings with an expired access token: a sign-in failure', async () => {
     h.clock.advance(2 * 3600_000);
     expectSignInFailure(await h.say('recordings'));
