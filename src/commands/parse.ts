@@ -1,3 +1,5 @@
+import { echoTyped } from '../format';
+
 /**
  * The commands' shapes and their argument parsers, for the README's "Commands" table. Pure: no
  * I/O. Which word names which command is the registry's (`registry.ts`).
@@ -128,7 +130,7 @@ export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'r
       if (topic[1]) topicWords.push(topic[1]);
       continue;
     } else if (inTopic) topicWords.push(arg);
-    else return problem(`I don't understand "${arg}". Try \`recordings 20\`, \`recordings 30d\`, \`recordings deleted\` or \`recordings topic:budget\`.`);
+    else return problem(`I don't understand "${echoTyped(arg)}". Try \`recordings 20\`, \`recordings 30d\`, \`recordings deleted\` or \`recordings topic:budget\`.`);
     // A topic's words run up to the next option.
     inTopic = false;
   }

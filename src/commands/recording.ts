@@ -1,4 +1,5 @@
 import { NotConnectedError } from '../auth/tokens';
+import { echoTyped } from '../format';
 import { answerRecording, audienceFor, lazyViewer, type AnswerOutcome } from '../recordings/service';
 import type { CommandMeta, Handler } from './handler';
 import { askToConnect } from './sign-in-prompt';
@@ -11,7 +12,7 @@ export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: str
   meta: CommandMeta,
 ) => {
   if (command.invalid.length > 0 || command.ids.length === 0) {
-    const shown = command.invalid.slice(0, 3).map((w) => `\`${w.replace(/`/g, "'").slice(0, 60)}\``).join(', ');
+    const shown = command.invalid.slice(0, 3).map((w) => `"${echoTyped(w)}"`).join(', ');
     await ctx.reply({
       markdown: command.ids.length === 0 && command.invalid.length === 0
         ? 'Which recording? Send `recording <id>`, e.g. `recording 62807eaf-0c89-492e-a3c3-c4751812603b`.'

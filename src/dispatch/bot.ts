@@ -1,7 +1,7 @@
 import type { Command } from '../commands/parse';
 import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
-import { describeFailure, isPostFailure } from '../errors/messages';
+import { describeFailure, describeSignInFailure, isPostFailure, isSignInFailure } from '../errors/messages';
 import { mayPassLater } from '../webex/errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from '../replies/context';
@@ -92,13 +92,18 @@ export function createBot(services: Services): Bot {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId };
       // From the inbox, a Webex failure that may pass is retried with the whole event (what was
       // already posted is not posted again); the inbox tells the person if every attempt fails.
-      if (steps && mayPassLater(err)) {
+      // A sign-in that could not be renewed is the answer (the person is told what to do next).
+      if (steps && mayPassLater(err) && !isSignInFailure(err)) {
         logger.warn(facts, 'command failed; the event is retried');
         throw err;
       }
       logger.error(facts, 'command failed');
       // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
-      const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
+      const markdown = isPostFailure(err)
+        ? describeFailure('post-reply', err)
+        : isSignInFailure(err)
+          ? describeSignInFailure(err)
+          : 'Something went wrong on my side. Please try again in a moment.';
       await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
     } finally {
       services.recordOutcome(command.name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
@@ -129,12 +134,13 @@ export function createBot(services: Services): Bot {
       outcome = await handleClick(scoped, ctx, event);
     } catch (err) {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
-      if (steps && mayPassLater(err)) {
+      if (steps && mayPassLater(err) && !isSignInFailure(err)) {
         logger.warn(facts, 'card click failed; the event is retried');
         throw err;
       }
       logger.error(facts, 'card click failed');
-      await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
+      const markdown = isSignInFailure(err) ? describeSignInFailure(err) : 'Something went wrong on my side with that button. Please try again in a moment.';
+      await ctx.direct({ markdown }).catch(() => undefined);
     } finally {
       services.recordOutcome('click', outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }
