@@ -60,6 +60,8 @@ export function createCatchUp(options: {
   let stopped = false;
 
   async function saveMark(): Promise<void> {
+    // An event that could not be stored is read back first (the store may be back by now).
+    if (lowWater !== null && !running && options.connected()) await run('event not stored');
     if (!options.connected() || running || lowWater !== null) return;
     await store.setMark(SEEN_MARK, now()).catch((err: unknown) => logger.warn({ err: String(err) }, 'catch-up checkpoint could not be saved'));
   }

@@ -36,7 +36,9 @@ export async function removeLeftoverDevices(options: {
   const cutoff = options.now.getTime() - staleMs;
   const beats = new Map((await options.marks.listMarks(DEVICE_MARK_PREFIX)).map((m) => [m.name.slice(DEVICE_MARK_PREFIX.length), m.at.getTime()]));
   let removed = 0;
-  for (const device of await options.list()) {
+  const listed = await options.list();
+  const alive = new Set(listed.map((d) => d.url));
+  for (const device of listed) {
     if (device.name !== DEVICE_NAME || device.url === options.ownUrl) continue;
     const beat = beats.get(device.url);
     const registered = Date.parse(device.modificationTime ?? device.creationTime ?? '');
@@ -49,11 +51,12 @@ export async function removeLeftoverDevices(options: {
       options.logger.warn({ err: String(err) }, 'leftover device could not be deleted');
       continue;
     }
+    alive.delete(device.url);
     if (beat !== undefined) await options.marks.deleteMark(DEVICE_MARK_PREFIX + device.url).catch(() => undefined);
   }
-  // Heartbeats of devices that are gone.
+  // Heartbeats of devices that are gone (deleted by their own stop, or by Webex).
   for (const [url, at] of beats) {
-    if (at < cutoff - staleMs) await options.marks.deleteMark(DEVICE_MARK_PREFIX + url).catch(() => undefined);
+    if (!alive.has(url) && url !== options.ownUrl && at < cutoff) await options.marks.deleteMark(DEVICE_MARK_PREFIX + url).catch(() => undefined);
   }
   if (removed > 0) options.logger.info({ devices: removed }, 'leftover websocket devices deleted');
   return removed;
