@@ -44,11 +44,26 @@ export function sharedClockEnvironment(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && (entry[0] === 'LD_PRELOAD' || entry[0].startsWith('FAKETIME'))));
 }
 
-export async function startBotProcess(emulator: Emulator, botToken: string, env: Record<string, string> = {}): Promise<BotProcess> {
+/** How the bot hears Webex: webhooks (PUBLIC_URL set) or the websocket (no PUBLIC_URL). */
+export type TransportMode = 'webhook' | 'websocket';
+/** The suites that run in both modes: `describe.each(TRANSPORTS)`. */
+export const TRANSPORTS: TransportMode[] = ['webhook', 'websocket'];
+
+export async function startBotProcess(
+  emulator: Emulator,
+  botToken: string,
+  env: Record<string, string> = {},
+  options: { transport?: TransportMode; dataDir?: string } = {},
+): Promise<BotProcess> {
+  const websocket = options.transport === 'websocket';
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
-  emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${url}/oauth/callback`] });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
+  emulator.registerIntegration({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${url}/oauth/callback`, `http://localhost:${port}/oauth/callback`],
+  });
   const child = spawn(process.execPath, [BOT_ENTRY], {
     cwd: dataDir,
     env: {
@@ -64,6 +79,8 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
       DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`,
       PORT: String(port),
       LOG_LEVEL: 'info',
+      // Websocket mode: no public URL, so no webhooks; the bot opens Webex's socket itself.
+      ...(websocket ? { PUBLIC_URL: '', WEBHOOK_SECRET: '' } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,7 +123,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
       return exited;
     },
   };
-  // Ready means: started, webhooks registered, database reachable.
+  // Ready means: started, webhooks registered (or the socket open), database reachable.
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${lines.join('\n')}`);

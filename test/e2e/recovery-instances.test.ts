@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { allTextOf, createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
@@ -52,7 +53,7 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     }
   }
 
-  const keyOf = (messageId: string) => `messages:created:${messageId}`;
+  const keyOf = (messageId: string) => `messages:created:${idCore(messageId)}`;
   const toThisProxy = (ids: string[]) => world.emulator.deliveries.filter((d) => d.targetUrl.startsWith(lb!.url) && ids.includes(d.dataId));
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -43,7 +44,7 @@ describe('crash recovery and the replay window on one SQLite file (e2e)', () => 
     }
   }
 
-  const keyOf = (messageId: string) => `messages:created:${messageId}`;
+  const keyOf = (messageId: string) => `messages:created:${idCore(messageId)}`;
   const newDatabase = () => join(mkdtempSync(join(tmpdir(), 'recbot-recovery-')), 'bot.sqlite');
 
   beforeAll(async () => {
