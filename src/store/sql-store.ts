@@ -91,7 +91,10 @@ export class SqlStore implements Store {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
-    const query = sql`SELECT 1`.execute(this.db).then(
+    // SQLite: reads go on while another process holds the write lock (WAL), so readiness takes
+    // the write lock (an empty IMMEDIATE transaction) to say whether events can be stored.
+    const probe = this.kind === 'sqlite' ? this.db.transaction().execute(async () => undefined) : sql`SELECT 1`.execute(this.db);
+    const query = probe.then(
       () => true,
       () => false,
     );
