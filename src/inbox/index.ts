@@ -73,6 +73,7 @@ export function createEventInbox(options: {
     pollMs: options.pollMs,
     maxAttempts: options.maxAttempts,
     botPersonId: options.botPersonId,
+    messenger: options.messenger,
     onSettled: options.onSettled,
     async work(event, steps) {
       await options.started;
