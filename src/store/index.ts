@@ -27,6 +27,8 @@ export interface CreateStoreOptions {
   connectTimeoutMs?: number;
   /** SQLite only: how long a statement waits (on timers) for another connection's lock. Default 2 s. */
   lockWaitMs?: number;
+  /** A tool beside the running bot (admin.ts): init leaves the bot's inbox leases alone. */
+  beside?: boolean;
 }
 
 /** The store the URL names; call init() before use. Throws on an unknown scheme. */
@@ -45,5 +47,5 @@ export function createStore(options: CreateStoreOptions): Store {
           queryTimeoutMs: options.queryTimeoutMs,
           connectTimeoutMs: options.connectTimeoutMs,
         });
-  return new SqlStore(dialect, cipher, logger);
+  return new SqlStore(dialect, cipher, logger, options.beside ?? false);
 }
