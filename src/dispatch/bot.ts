@@ -2,6 +2,7 @@ import type { Command } from '../commands/parse';
 import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
 import { describeFailure, describeSignInFailure, isPostFailure, isSignInFailure } from '../errors/messages';
+import { isStoreUnavailable } from '../store/errors';
 import { mayPassLater } from '../webex/errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from '../replies/context';
@@ -90,10 +91,11 @@ export function createBot(services: Services): Bot {
       outcome = await runCommand(scoped, ctx, command, event.messageId);
     } catch (err) {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId };
-      // From the inbox, a Webex failure that may pass is retried with the whole event (what was
-      // already posted is not posted again); the inbox tells the person if every attempt fails.
+      // From the inbox, a Webex failure that may pass, or the database being away, is retried with
+      // the whole event (what was already posted is not posted again); the inbox tells the person
+      // if every attempt fails and nothing was answered.
       // A sign-in that could not be renewed is the answer (the person is told what to do next).
-      if (steps && mayPassLater(err) && !isSignInFailure(err)) {
+      if (steps && (mayPassLater(err) || isStoreUnavailable(err)) && !isSignInFailure(err)) {
         logger.warn(facts, 'command failed; the event is retried');
         throw err;
       }
@@ -134,7 +136,7 @@ export function createBot(services: Services): Bot {
       outcome = await handleClick(scoped, ctx, event);
     } catch (err) {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
-      if (steps && mayPassLater(err) && !isSignInFailure(err)) {
+      if (steps && (mayPassLater(err) || isStoreUnavailable(err)) && !isSignInFailure(err)) {
         logger.warn(facts, 'card click failed; the event is retried');
         throw err;
       }

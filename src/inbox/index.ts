@@ -74,6 +74,7 @@ export function createEventInbox(options: {
     pollMs: options.pollMs,
     maxAttempts: options.maxAttempts,
     botPersonId: options.botPersonId,
+    messenger: options.messenger,
     onSettled: options.onSettled,
     async work(event, steps) {
       await options.started;
@@ -96,6 +97,11 @@ export function createEventInbox(options: {
     const lease = worker.leaseForNew();
     const fresh = await store.inbox.accept(key, envelope, personId, at, lease, new Date(at.getTime() - INBOX_RETENTION_MS));
     if (!fresh) {
+      // A new recording given up on (parked) and delivered again: tried again (by the next poll of the inbox).
+      if (isRecordingEventKey(key) && (await store.inbox.revive(key, envelope, personId, at))) {
+        logger.info({ key }, 'parked recording event delivered again; trying it again');
+        return true;
+      }
       logger.debug({ key }, 'duplicate webhook event ignored');
       return false;
     }

@@ -3,6 +3,14 @@ import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
 import { requestMessageOf } from './events';
 
+/** Notes an attempt may post (their record numbers are per attempt). */
+const NOTES_PER_ATTEMPT = 500;
+
+/** A note's deletion is recorded under the note's number minus one (an odd number). */
+function isNoteRemoval(step: number): boolean {
+  return step < 0 && -step % 2 === 1;
+}
+
 /**
  * The outward steps of one inbox event (a reply posted, a card deleted, a pending request
  * stored), numbered in the order the event's work makes them and recorded once done. A retried
@@ -18,6 +26,12 @@ import { requestMessageOf } from './events';
  * a recording ID in an announcement's card). In a group space Webex lets a bot list only the
  * messages that mention it, never its own: there the post is made again (README, "Operating
  * properties").
+ *
+ * A transient note ("Looking up recording …", posted only when an answer is slow) is not a
+ * numbered step (a retry may not post one), but it is recorded too, under numbers of its own
+ * (negative, per attempt), with its deletion: a note an attempt could not delete (a 503, a
+ * crash, a lease lost to another instance) is deleted by the end of a later attempt
+ * (`removeNotes`). Only a crash between the note's post and its record leaves one unknown.
  */
 export class EventSteps {
   private next = 0;
@@ -25,8 +39,13 @@ export class EventSteps {
   private readonly accountedPosts = new Map<string, number>();
   /** The person's message this event answers (a `messages` event), if any. */
   private readonly request: string | null;
-  /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
-  private readonly transientIds = new Set<string>();
+  /** Transient notes of this attempt and of earlier ones, by message id: their record number,
+   * and whether they are deleted. */
+  private readonly notes = new Map<string, { step: number; removed: boolean }>();
+  /** Notes posted in this attempt so far. */
+  private notesPosted = 0;
+  /** Whether this attempt posted something that is not a note. */
+  private posted = false;
 
   constructor(
     private readonly inbox: Inbox,
@@ -35,14 +54,67 @@ export class EventSteps {
     private readonly now: () => Date,
     /** Whether an earlier attempt may have posted (this is a retry); null: nothing to check. */
     private readonly botPersonId: string | null,
+    /** This attempt's number (1 for the first). */
+    private readonly attempt = 1,
   ) {
     this.request = requestMessageOf(key);
+    for (const [step, result] of done) {
+      if (step >= 0 || isNoteRemoval(step)) continue;
+      const id = (JSON.parse(result) as { note?: unknown } | null)?.note;
+      if (typeof id === 'string') this.notes.set(id, { step, removed: done.has(step - 1) });
+    }
   }
 
   /** Loads what earlier attempts of the event recorded (nothing to load on a first attempt). */
   static async load(inbox: Inbox, key: string, attempts: number, now: () => Date, botPersonId: () => string | undefined): Promise<EventSteps> {
-    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null);
-    return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null);
+    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null, attempts);
+    return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null, attempts);
+  }
+
+  /** Whether the person has been told something for this event (by this attempt or an earlier
+   * one): a post that is not a note. An event given up on after that gets no apology. */
+  answered(): boolean {
+    if (this.posted) return true;
+    for (const [step, result] of this.done) {
+      if (step > 0 && typeof (JSON.parse(result) as { id?: unknown } | null)?.id === 'string') return true;
+    }
+    return false;
+  }
+
+  /** Deletes every note of the event still in the space (this attempt's and earlier ones');
+   * throws when one could not be deleted (the event is then retried). */
+  async removeNotes(inner: Messenger): Promise<void> {
+    let failed: unknown;
+    for (const [id, note] of this.notes) {
+      if (note.removed) continue;
+      await this.removeNote(inner, id).catch((err: unknown) => {
+        failed ??= err;
+      });
+    }
+    if (failed !== undefined) throw failed;
+  }
+
+  private async postNote(inner: Messenger, to: Destination, message: Outgoing): Promise<{ id: string }> {
+    const note = await inner.post(to, message);
+    this.notesPosted += 1;
+    const step = -(this.attempt * NOTES_PER_ATTEMPT * 2 + this.notesPosted * 2);
+    this.notes.set(note.id, { step, removed: false });
+    // Unrecorded (the store is away), it is still deleted by this attempt.
+    await this.inbox.recordStep(this.key, step, JSON.stringify({ note: note.id }), this.now()).catch(() => undefined);
+    return note;
+  }
+
+  private async removeNote(inner: Messenger, id: string): Promise<void> {
+    const note = this.notes.get(id);
+    if (!note || note.removed) return;
+    try {
+      await inner.remove(id);
+    } catch (err) {
+      // Gone already (deleted by an attempt that could not record it): done.
+      if ((err as { status?: unknown }).status !== 404) throw err;
+    }
+    note.removed = true;
+    await this.inbox.recordStep(this.key, note.step - 1, 'null', this.now()).catch(() => undefined);
   }
 
   /** Runs the step unless an earlier attempt did; either way returns its result. */
@@ -60,11 +132,7 @@ export class EventSteps {
   messenger(inner: Messenger): Messenger {
     return {
       post: async (to, message) => {
-        if (message.transient) {
-          const note = await inner.post(to, message);
-          this.transientIds.add(note.id);
-          return note;
-        }
+        if (message.transient) return this.postNote(inner, to, message);
         const slot = `${JSON.stringify(to)}\n${message.match ? `match:${message.match}` : identity(message)}`;
         const accounted = this.accountedPosts.get(slot) ?? 0;
         const result = await this.once(async () => {
@@ -73,9 +141,10 @@ export class EventSteps {
           return { id: (await inner.post(to, message)).id };
         });
         this.accountedPosts.set(slot, accounted + 1);
+        this.posted = true;
         return result;
       },
-      remove: (messageId) => (this.transientIds.delete(messageId) ? inner.remove(messageId) : this.once(() => inner.remove(messageId))),
+      remove: (messageId) => (this.notes.has(messageId) ? this.removeNote(inner, messageId) : this.once(() => inner.remove(messageId))),
       get: (messageId) => inner.get(messageId),
       ...(inner.recentPosts ? { recentPosts: inner.recentPosts.bind(inner) } : {}),
     };
@@ -106,7 +175,7 @@ export class EventSteps {
       const wanted = identity(message);
       same = (m) => identity({ markdown: m.markdown ?? m.text ?? '', card: (m.attachments?.length ?? 0) > 0 ? {} : undefined }) === wanted;
     }
-    return candidates.filter((m) => m.personId === this.botPersonId && !this.transientIds.has(m.id) && same(m))[accounted];
+    return candidates.filter((m) => m.personId === this.botPersonId && !this.notes.has(m.id) && same(m))[accounted];
   }
 
   /** The store for this event's work: storing a pending request is a step. */

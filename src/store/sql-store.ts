@@ -65,6 +65,8 @@ export class SqlStore implements Store {
     private readonly dialect: Dialect,
     private readonly cipher: TokenCipher,
     private readonly logger: Logger,
+    /** Opened beside the running bot (an operator's tool): takes no part in the inbox's leases. */
+    private readonly beside = false,
   ) {
     this.kind = dialect.kind;
     this.db = dialect.db;
@@ -76,7 +78,7 @@ export class SqlStore implements Store {
   async init(): Promise<void> {
     await migrate(this.db, this.dialect, this.logger);
     // One process per SQLite file: leases left by a process that stopped are void.
-    if (!this.dialect.sharedByInstances) await this.inbox.release(null, 'all');
+    if (!this.dialect.sharedByInstances && !this.beside) await this.inbox.release(null, 'all');
   }
 
   async close(): Promise<void> {
@@ -91,7 +93,10 @@ export class SqlStore implements Store {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
-    const query = sql`SELECT 1`.execute(this.db).then(
+    // SQLite: reads go on while another process holds the write lock (WAL), so readiness takes
+    // the write lock (an empty IMMEDIATE transaction) to say whether events can be stored.
+    const probe = this.kind === 'sqlite' ? this.db.transaction().execute(async () => undefined) : sql`SELECT 1`.execute(this.db);
+    const query = probe.then(
       () => true,
       () => false,
     );
