@@ -18,9 +18,14 @@ export type CardAction =
   /** Fetch notes and action items with the clicker's token and post them. */
   | { action: 'notes'; recordingId: string }
   /** From the list card: post this recording's details card. */
-  | { action: 'details'; recordingId: string };
+  | { action: 'details'; recordingId: string }
+  /** From the hint for text the bot did not understand: the help card. */
+  | { action: 'help' };
 
 export type CardActionName = CardAction['action'];
+
+/** The actions about one recording (every one but `help`). */
+export type RecordingAction = Exclude<CardAction, { action: 'help' }>;
 
 /** Recording IDs the bot accepts (the API uses UUIDs and 32-hex strings). */
 export const RECORDING_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -48,6 +53,7 @@ export function parseCardAction(inputs: unknown): CardAction | null {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return null;
   const record = inputs as Record<string, unknown>;
   const { action, recordingId } = record;
+  if (action === 'help') return { action };
   if (!isValidRecordingId(recordingId)) return null;
   switch (action) {
     case 'sendLinks':
