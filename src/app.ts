@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSignIn } from './auth/signin';
 import { createTokenProvider } from './auth/tokens';
+import { uniqueRequests } from './commands/sign-in-prompt';
 import { createBot } from './dispatch/bot';
 import { createRestMessenger } from './replies/rest-messenger';
 import { resolveZone, type ZoneSource } from './timezones/zone';
@@ -113,7 +114,7 @@ export async function startBot(
     now,
     async onConnected({ personId, email }) {
       await messenger.post({ toPersonId: personId }, { markdown: `You're connected as ${escapeMarkdown(email)}. Ask me for a recording any time.` });
-      const pending = await store.takePendingRequests(personId);
+      const pending = uniqueRequests(await store.takePendingRequests(personId));
       for (const request of pending) await bot.replay({ ...request, personEmail: email });
     },
   });

@@ -14,6 +14,8 @@ export interface Config {
   readonly webexApiUrl: string;
   /** Public base URL; set means webhook mode. No trailing slash. */
   readonly publicUrl: string | null;
+  /** Base URL people's browsers reach for sign-in (SIGN_IN_URL, else PUBLIC_URL, else localhost). No trailing slash. */
+  readonly signInUrl: string;
   readonly webhookSecret: string | null;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -75,6 +77,7 @@ const schema = z.object({
   WEBEX_BOT_TOKEN: z.string({ error: 'WEBEX_BOT_TOKEN is required (the bot\'s access token)' }).trim().min(1, 'WEBEX_BOT_TOKEN is required (the bot\'s access token)'),
   WEBEX_API_URL: optionalText.pipe(httpUrl('WEBEX_API_URL').optional()).transform((v) => v ?? 'https://webexapis.com/v1'),
   PUBLIC_URL: optionalText.pipe(httpUrl('PUBLIC_URL').optional()),
+  SIGN_IN_URL: optionalText.pipe(httpUrl('SIGN_IN_URL').optional()),
   WEBHOOK_SECRET: optionalText,
   WEBEX_CLIENT_ID: z.string({ error: 'WEBEX_CLIENT_ID is required (the Webex Integration used for sign-in)' }).trim().min(1, 'WEBEX_CLIENT_ID is required (the Webex Integration used for sign-in)'),
   WEBEX_CLIENT_SECRET: z.string({ error: 'WEBEX_CLIENT_SECRET is required (the Webex Integration used for sign-in)' }).trim().min(1, 'WEBEX_CLIENT_SECRET is required (the Webex Integration used for sign-in)'),
@@ -129,27 +132,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const message = issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
       if (!problems.includes(message)) problems.push(message);
     }
-    throw new ConfigError(problems);
   }
+  // The checks across settings read the raw values, so they are listed with the schema's
+  // problems in the same message rather than on the next try.
+  for (const problem of crossChecks(env)) if (!problems.includes(problem)) problems.push(problem);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const v = parsed.data;
   const production = v.NODE_ENV === 'production';
-  if (v.PUBLIC_URL && !v.WEBHOOK_SECRET) {
-    problems.push('WEBHOOK_SECRET is required in webhook mode (PUBLIC_URL is set)');
-  }
-  if (production && !v.TOKEN_ENCRYPTION_KEY) {
-    problems.push('TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64)');
-  }
-  if (v.TOKEN_ENCRYPTION_KEY && Buffer.from(v.TOKEN_ENCRYPTION_KEY, 'base64').length !== 32) {
-    problems.push('TOKEN_ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. from `openssl rand -base64 32`)');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = v.PUBLIC_URL ?? null;
-  const callbackBase = publicUrl ?? `http://localhost:${v.PORT}`;
+  const signInUrl = v.SIGN_IN_URL ?? publicUrl ?? `http://localhost:${v.PORT}`;
   return Object.freeze({
     botToken: v.WEBEX_BOT_TOKEN,
     webexApiUrl: v.WEBEX_API_URL,
     publicUrl,
+    signInUrl,
     webhookSecret: v.WEBHOOK_SECRET ?? null,
     clientId: v.WEBEX_CLIENT_ID,
     clientSecret: v.WEBEX_CLIENT_SECRET,
@@ -163,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: v.PORT,
     logLevel: v.LOG_LEVEL,
     production,
-    oauthRedirectUri: `${callbackBase}/oauth/callback`,
+    oauthRedirectUri: `${signInUrl}/oauth/callback`,
     webhookUrl: publicUrl ? `${publicUrl}/webhooks/webex` : null,
     recordingWebhookUrl: publicUrl ? `${publicUrl}/webhooks/recordings` : null,
     recordingPollIntervalMs: Math.round(v.RECORDING_POLL_MINUTES * 60_000),
@@ -172,8 +169,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
+function rawText(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** The URL's host when it is an http(s) URL, else null (the schema reports it). */
+function hostOf(value: string): { protocol: string; hostname: string } | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? { protocol: url.protocol, hostname: url.hostname } : null;
+  } catch {
+    return null;
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+/** Problems that involve more than one setting, or the mode (NODE_ENV=production). */
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const production = rawText(env, 'NODE_ENV') === 'production';
+  const publicUrl = rawText(env, 'PUBLIC_URL');
+  const signInUrl = rawText(env, 'SIGN_IN_URL');
+  const key = rawText(env, 'TOKEN_ENCRYPTION_KEY');
+  if (publicUrl && !rawText(env, 'WEBHOOK_SECRET')) {
+    problems.push('WEBHOOK_SECRET is required in webhook mode (PUBLIC_URL is set)');
+  }
+  if (production && !key) {
+    problems.push('TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production (32 bytes, base64, e.g. from `openssl rand -base64 32`)');
+  }
+  if (key && Buffer.from(key, 'base64').length !== 32) {
+    problems.push('TOKEN_ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. from `openssl rand -base64 32`)');
+  }
+  if (production) {
+    for (const [name, value] of [['PUBLIC_URL', publicUrl], ['SIGN_IN_URL', signInUrl]] as const) {
+      const host = value ? hostOf(value) : null;
+      if (host && host.protocol === 'http:' && !isLoopback(host.hostname)) {
+        problems.push(`${name} must be an https:// URL when NODE_ENV=production (people's sign-in codes and Webex's webhooks travel over it)`);
+      }
+    }
+    const signInHost = signInUrl ? hostOf(signInUrl) : publicUrl ? hostOf(publicUrl) : null;
+    if (!signInUrl && !publicUrl) {
+      problems.push("SIGN_IN_URL (or PUBLIC_URL) is required when NODE_ENV=production: people's browsers come back to {SIGN_IN_URL}/oauth/callback after sign-in, and http://localhost reaches nobody else's computer");
+    } else if (signInHost && isLoopback(signInHost.hostname)) {
+      problems.push(`${signInUrl ? 'SIGN_IN_URL' : 'PUBLIC_URL'} is a localhost address, which nobody else's browser can reach for sign-in when NODE_ENV=production; set SIGN_IN_URL to an address people can open`);
+    }
+  }
+  return problems;
+}
+
 /** Settings that say a real Webex bot is meant, even when its token is missing. */
-const WEBEX_SETTINGS = ['WEBEX_BOT_TOKEN', 'WEBEX_API_URL', 'PUBLIC_URL', 'WEBHOOK_SECRET', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'OAUTH_SCOPES'];
+const WEBEX_SETTINGS = ['WEBEX_BOT_TOKEN', 'WEBEX_API_URL', 'PUBLIC_URL', 'SIGN_IN_URL', 'WEBHOOK_SECRET', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'OAUTH_SCOPES'];
 
 /**
  * True when nothing about a Webex bot is configured, outside production: the README's run command

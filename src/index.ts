@@ -10,6 +10,10 @@ import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { installLastResort, routeConsoleTo } from './last-resort';
 import { createLogger } from './log';
 import { createMetrics } from './metrics';
+import { reportStartupFailure } from './startup-failure';
+
+/** What a start-up failure is explained against (the database's address once the configuration is read). */
+const startupContext: { databaseUrl?: string } = {};
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -18,11 +22,12 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      reportStartupFailure(err, {});
       process.exit(1);
     }
     throw err;
   }
+  startupContext.databaseUrl = config.databaseUrl;
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   routeConsoleTo(logger);
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`The bot could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  // The fatal line is JSON like every other line and names the setting to fix (startup-failure.ts).
+  reportStartupFailure(err, startupContext);
   process.exit(1);
 });

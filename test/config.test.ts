@@ -125,4 +125,46 @@ describe('loadConfig', () => {
     }
     expect(wantsSandbox({ PUBLIC_URL: '  ' })).toBe(true);
   });
+
+  it('lists every problem of the empty production environment in one error, the key included', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    const text = problems.join('\n');
+    for (const name of ['WEBEX_BOT_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'SIGN_IN_URL']) expect(text).toContain(name);
+  });
+
+  it('lists the cross-setting problems with the schema problems, not on the next try', () => {
+    const problems = problemsOf({ PUBLIC_URL: 'https://bot.example.com', TOKEN_ENCRYPTION_KEY: 'c2hvcnQta2V5' });
+    const text = problems.join('\n');
+    for (const name of ['WEBEX_BOT_TOKEN', 'WEBHOOK_SECRET', 'TOKEN_ENCRYPTION_KEY']) expect(text).toContain(name);
+  });
+
+  const production = { ...minimal, NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+
+  it('refuses a plain-http PUBLIC_URL or SIGN_IN_URL in production, except on this machine for PUBLIC_URL', () => {
+    expect(problemsOf({ ...production, PUBLIC_URL: 'http://bot.example.com', WEBHOOK_SECRET: 's' }).join('\n')).toMatch(/PUBLIC_URL must be an https/);
+    expect(problemsOf({ ...production, SIGN_IN_URL: 'http://bot.intranet.example' }).join('\n')).toMatch(/SIGN_IN_URL must be an https/);
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://bot.example.com', WEBHOOK_SECRET: 's' }).production).toBe(true);
+    // Outside production a plain-http address is fine (a laptop, the sandbox, tests).
+    expect(loadConfig({ ...minimal, PUBLIC_URL: 'http://10.0.0.5:3000', WEBHOOK_SECRET: 's' }).publicUrl).toBe('http://10.0.0.5:3000');
+  });
+
+  it('refuses a production start whose sign-in address nobody else can reach', () => {
+    expect(problemsOf(production).join('\n')).toMatch(/SIGN_IN_URL \(or PUBLIC_URL\) is required/);
+    expect(problemsOf({ ...production, SIGN_IN_URL: 'http://localhost:3000' }).join('\n')).toMatch(/SIGN_IN_URL is a localhost address/);
+    expect(problemsOf({ ...production, PUBLIC_URL: 'http://127.0.0.1:3000', WEBHOOK_SECRET: 's' }).join('\n')).toMatch(/PUBLIC_URL is a localhost address/);
+  });
+
+  it('takes the sign-in base URL from SIGN_IN_URL in either mode, else PUBLIC_URL, else localhost', () => {
+    const socket = loadConfig({ ...production, SIGN_IN_URL: 'https://recbot.intranet.example/' });
+    expect(socket.publicUrl).toBeNull();
+    expect(socket.signInUrl).toBe('https://recbot.intranet.example');
+    expect(socket.oauthRedirectUri).toBe('https://recbot.intranet.example/oauth/callback');
+    const webhook = loadConfig({ ...minimal, PUBLIC_URL: 'https://bot.example.com', WEBHOOK_SECRET: 's', SIGN_IN_URL: 'https://signin.example.com' });
+    expect(webhook.oauthRedirectUri).toBe('https://signin.example.com/oauth/callback');
+    expect(webhook.webhookUrl).toBe('https://bot.example.com/webhooks/webex');
+    expect(loadConfig({ ...minimal, PUBLIC_URL: 'https://bot.example.com', WEBHOOK_SECRET: 's' }).signInUrl).toBe('https://bot.example.com');
+    expect(loadConfig({ ...minimal, PORT: '8080' }).oauthRedirectUri).toBe('http://localhost:8080/oauth/callback');
+    expect(problemsOf({ ...minimal, SIGN_IN_URL: 'not a url' }).join('\n')).toContain('SIGN_IN_URL must be an http(s) URL');
+    expect(wantsSandbox({ SIGN_IN_URL: 'https://x.example' })).toBe(false);
+  });
 });

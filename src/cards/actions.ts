@@ -20,9 +20,14 @@ export type CardAction =
   /** Fetch notes and action items with the clicker's token and post them. */
   | { action: 'notes'; recordingId: string }
   /** From the list card: post this recording's details card. */
-  | { action: 'details'; recordingId: string };
+  | { action: 'details'; recordingId: string }
+  /** From the hint for text the bot did not understand: the help card. */
+  | { action: 'help' };
 
 export type CardActionName = CardAction['action'];
+
+/** The actions about one recording (every one but `help`). */
+export type RecordingAction = Exclude<CardAction, { action: 'help' }>;
 
 /** Webex person IDs: base64url-like text; printable ASCII without spaces, bounded. */
 const PERSON_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
@@ -47,6 +52,7 @@ export function parseCardAction(inputs: unknown): CardAction | null {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return null;
   const record = inputs as Record<string, unknown>;
   const { action, recordingId } = record;
+  if (action === 'help') return { action };
   if (!isValidRecordingId(recordingId)) return null;
   switch (action) {
     case 'sendLinks':

@@ -1,4 +1,5 @@
 /** The help card: the rows it is given (the command registry's), with what each command does. */
+import { actionData } from './actions';
 import { finishCard, fixedText, oneLine, richText, run, truncate } from './elements';
 import type { BuiltCard, CardElement, ColumnSet } from './schema';
 
@@ -17,6 +18,15 @@ export interface HelpCardInput {
   botName?: string;
   /** A sentence shown first, e.g. "Sorry, I didn't understand that." for unrecognised text. */
   lead?: string;
+}
+
+/**
+ * The answer to text the bot did not understand: one line and a Help button (`{action:'help'}`),
+ * not the whole help card every time.
+ */
+export function buildHintCard(sentence: string): BuiltCard {
+  const line = truncate(oneLine(sentence), 200);
+  return finishCard([fixedText(line.replace(/\*\*/g, ''))], [{ type: 'Action.Submit', title: 'Help', data: actionData({ action: 'help' }) }], line);
 }
 
 export function buildHelpCard(input: HelpCardInput): BuiltCard {

@@ -5,11 +5,15 @@ import type { Handler } from './handler';
 import { describeNotifications } from './notify-state';
 import { sendConnectCard } from './sign-in-prompt';
 
-/** `connect`: the sign-in card; when already connected, says as whom and offers to switch. */
+/**
+ * `connect`: the sign-in card; when already connected, says as whom. Only the account of the
+ * person in the chat can be linked (signin.ts refuses another one), so it offers no switch:
+ * signing in again renews the same account's sign-in, `disconnect` forgets it.
+ */
 export const connect: Handler<{ name: 'connect' }> = async (services, ctx) => {
   const account = await services.store.getAccount(ctx.personId);
   const reason = account
-    ? `You're connected as ${account.email}. To switch to another Webex account, sign in with that one.`
+    ? `You're connected as ${account.email}. Sign in again below to renew it, or send **disconnect** to unlink it.`
     : undefined;
   await sendConnectCard(services, ctx, reason, "I've sent you a sign-in link in a direct message.");
   return 'ok';
@@ -48,11 +52,11 @@ export function zoneSentence(zone: string, source: ZoneSource, connected: boolea
     case 'default':
       return connected
         ? `Time zone: ${name}, the bot's default: your Webex profile has no time zone I can use. ${setOne}`
-        : `Time zone: ${name}, the bot's default: I read your Webex profile's zone once you connect. ${setOne}`;
+        : `Time zone: ${name}, the bot's default, until you connect (then I use your Webex profile's zone). ${setOne}`;
     case 'utc':
       return connected
         ? `Time zone: ${name}: your Webex profile has no time zone I can use, and you have not set one. ${setOne}`
-        : `Time zone: ${name} for now: I read your Webex profile's zone once you connect. ${setOne}`;
+        : `Time zone: ${name} until you connect (then I use your Webex profile's zone). ${setOne}`;
   }
 }
 

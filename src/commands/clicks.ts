@@ -1,4 +1,4 @@
-import { parseCardAction, type CardAction } from '../cards';
+import { buildHelpCard, parseCardAction, type CardAction, type HelpRow, type RecordingAction } from '../cards';
 import type { Context } from '../replies/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../errors/messages';
 import type { Services } from '../services';
@@ -14,12 +14,13 @@ import { sendConnectCard, SIGN_IN_CLICK_REASON } from './sign-in-prompt';
  * Card clicks. A click is always served with the clicker's own token, never the token of the
  * person who asked for the card (README, opening section).
  */
-export async function handleClick(services: Services, ctx: Context, click: InboundClick): Promise<HandlerOutcome> {
+export async function handleClick(services: Services, ctx: Context, click: InboundClick, helpRows: readonly HelpRow[] = []): Promise<HandlerOutcome> {
   const action = parseCardAction(click.inputs);
   if (!action) {
     services.logger.warn({ personId: click.personId }, 'card click with unknown inputs ignored');
     return 'invalid';
   }
+  if (action.action === 'help') return showHelp(services, ctx, helpRows);
   try {
     return await CLICKS[action.action](services, ctx, action as never, click);
   } catch (err) {
@@ -35,6 +36,13 @@ export async function handleClick(services: Services, ctx: Context, click: Inbou
     await sendConnectCard(services, { ...ctx, roomType: 'direct', reply: ctx.direct }, SIGN_IN_CLICK_REASON);
     return 'not-connected';
   }
+}
+
+/** "Help" on the hint for text the bot did not understand: the help card, where the hint was. */
+async function showHelp(services: Services, ctx: Context, rows: readonly HelpRow[]): Promise<HandlerOutcome> {
+  const { card, fallback } = buildHelpCard({ botName: services.botName(), commands: rows });
+  await ctx.reply({ markdown: fallback, card });
+  return 'ok';
 }
 
 type ClickHandler<A extends CardAction> = (services: Services, ctx: Context, action: A, click: InboundClick) => Promise<HandlerOutcome>;
@@ -57,8 +65,8 @@ const sendLinks: ClickHandler<Extract<CardAction, { action: 'sendLinks' }>> = as
 };
 
 /** What "Refresh links" says before the new card. */
-export const REFRESHED = "Fresh links: I've re-posted the card below (a card can't be updated in place).";
-export const REFRESHED_REPLACING = "Fresh links: I've re-posted the card below and removed the old one (a card can't be updated in place).";
+export const REFRESHED = 'Fresh links: here is the card again with new ones.';
+export const REFRESHED_REPLACING = 'Fresh links: here is the card again with new ones, in place of the old card.';
 
 /** "Refresh links": a new card (cards cannot be edited); the old one goes when its requester clicks. */
 const refresh: ClickHandler<Extract<CardAction, { action: 'refresh' }>> = async (services, ctx, action, click) => {
@@ -165,7 +173,7 @@ export async function tellPostFailed(services: Services, ctx: Context, send: Con
   }
 }
 
-const CLICKS: { [K in CardAction['action']]: ClickHandler<Extract<CardAction, { action: K }>> } = {
+const CLICKS: { [K in RecordingAction['action']]: ClickHandler<Extract<RecordingAction, { action: K }>> } = {
   sendLinks,
   refresh,
   details,

@@ -1,4 +1,4 @@
-import { buildHelpCard } from '../cards';
+import { buildHelpCard, buildHintCard } from '../cards';
 import type { Handler } from './handler';
 
 export const help: Handler<{ name: 'help' }> = async (services, ctx, _command, meta) => {
@@ -9,13 +9,13 @@ export const help: Handler<{ name: 'help' }> = async (services, ctx, _command, m
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that. Here is what I can do:";
 
-/** Unrecognised text: the help card in a 1:1 space, a short pointer in a group space. */
-export const unknown: Handler<{ name: 'unknown'; text: string }> = async (services, ctx, _command, meta) => {
-  if (ctx.roomType === 'group') {
-    await ctx.reply({ markdown: "Sorry, I didn't understand that. Mention me with **help** to see what I can do." });
-    return 'unknown';
-  }
-  const { card, fallback } = buildHelpCard({ botName: services.botName(), lead: NOT_UNDERSTOOD, commands: meta.help });
+/** The one line for text the bot did not understand; the card adds a Help button. */
+export const HINT_DIRECT = "Sorry, I didn't understand that. Send **help** or click Help to see what I can do.";
+export const HINT_GROUP = "Sorry, I didn't understand that. Mention me with **help** or click Help to see what I can do.";
+
+/** Unrecognised text: one line and a Help button, in a 1:1 space and in a group space alike. */
+export const unknown: Handler<{ name: 'unknown'; text: string }> = async (_services, ctx) => {
+  const { card, fallback } = buildHintCard(ctx.roomType === 'group' ? HINT_GROUP : HINT_DIRECT);
   await ctx.reply({ markdown: fallback, card });
   return 'unknown';
 };

@@ -22,7 +22,7 @@ export const NEEDS_ORG_ACCESS =
   "Searching someone else's recordings needs admin or compliance access: a Webex admin or compliance officer " +
   'who signed in with the `spark-admin:recordings_read` or `spark-compliance:recordings_read` scope.';
 
-type RecordingsCommand = { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters };
+type RecordingsCommand = { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters; asked?: number };
 
 /** "recordings in the recycle bin with "budget" in the topic in the last 7 days" (raw text). */
 function describeList(filters: ListFilters, windowDescription: string): string {
@@ -40,6 +40,26 @@ function requestText(command: RecordingsCommand): string {
   if (command.filters?.deleted) words.push('deleted');
   if (command.filters?.topic) words.push(`topic:${command.filters.topic}`);
   return words.join(' ');
+}
+
+/** The same list over a wider window, filters kept: `recordings 30d topic:budget`. */
+function widerRequest(filters: ListFilters, days: number): string {
+  const words = ['recordings', `${days}d`];
+  if (filters.owner) words.push(`owner:${filters.owner}`);
+  if (filters.deleted) words.push('deleted');
+  if (filters.topic) words.push(`topic:${filters.topic}`);
+  return words.join(' ');
+}
+
+/** What an empty list says: whose list, what was searched, and a wider search with the same filters. */
+function emptyListText(filters: ListFilters, what: string, days: number): string {
+  const wider = days < 30 ? ` Try a wider window: \`${widerRequest(filters, 30)}\`.` : '';
+  if (filters.owner) {
+    // Webex answers an unknown address with an empty list too, so the bot cannot tell them apart.
+    const whose = what.replace(/^recordings( in the recycle bin)?/, (words) => `${words} of ${filters.owner}`);
+    return `I found no ${escapeMarkdown(whose)}. Check the address is right: Webex lists nothing for someone who is not a Webex user either.${wider}`;
+  }
+  return `You have no ${escapeMarkdown(what)}.${wider}`;
 }
 
 /**
@@ -92,17 +112,17 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
     const windowDescription = days === 1 ? 'the last 24 hours' : `the last ${days} days`;
     const what = describeList(filters, windowDescription);
     if (items.length === 0) {
-      const wider = days < 30 ? ' Try a wider window, e.g. `recordings 30d`.' : '';
-      const subject = filters.owner ? `${escapeMarkdown(filters.owner)} has no` : 'You have no';
-      await replyPrivately(ctx, { markdown: `${subject} ${escapeMarkdown(what)}.${wider}` }, LIST_SENT_NOTE);
+      await replyPrivately(ctx, { markdown: emptyListText(filters, what, days) }, LIST_SENT_NOTE);
       return 'empty';
     }
+    // A limit applied is said, not done silently.
+    const capped = command.asked ? ` (at most ${command.count} at once: you asked for ${command.asked})` : '';
     const { card, fallback } = buildRecordingListCard({
       items,
       timeZone: zone,
       zoneSource: source,
       now,
-      windowDescription: filters.owner ? `${filters.owner}'s ${what}` : command.filters ? `Your ${what}` : windowDescription,
+      windowDescription: `${filters.owner ? `${filters.owner}'s ${what}` : command.filters ? `Your ${what}` : windowDescription}${capped}`,
       // The list is the person's own: from a group space it goes by direct message.
       audience: 'direct',
       ...(filters.owner ? { scope: 'org' as const } : {}),

@@ -13,7 +13,7 @@ export const MAX_LIST_SIZE = 50;
 
 export type Command =
   | { name: 'recording'; ids: string[]; invalid: string[]; tooMany: boolean }
-  | { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters }
+  | { name: 'recordings'; count: number; days: number | null; problem?: string; filters?: ListFilters; asked?: number }
   | { name: 'connect' }
   | { name: 'disconnect' }
   | { name: 'timezone'; argument: string | null }
@@ -147,7 +147,8 @@ export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'r
     return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:${filters.owner} 30d\`.`);
   }
   const hasFilters = filters.owner !== undefined || filters.deleted || filters.topic !== undefined;
-  return { name: 'recordings', count: Math.min(count, MAX_LIST_SIZE), days, ...(hasFilters ? { filters } : {}) };
+  // More than the maximum is shown as the maximum, and the list says so (`asked`).
+  return { name: 'recordings', count: Math.min(count, MAX_LIST_SIZE), days, ...(hasFilters ? { filters } : {}), ...(count > MAX_LIST_SIZE ? { asked: count } : {}) };
 }
 
 /** A message that is only a recording ID or a Webex recording URL: that recording, else null. */

@@ -3,6 +3,21 @@ import { buildConnectCard } from '../cards';
 import type { Context } from '../replies/context';
 import type { Services } from '../services';
 import type { NotConnectedError } from '../auth/tokens';
+import type { PendingRequest } from '../store/types';
+
+/**
+ * The requests kept before sign-in, each distinct one once (the first time it was asked): the
+ * same text asked again in the same space while waiting is answered once, not once per asking.
+ */
+export function uniqueRequests<R extends Pick<PendingRequest, 'roomId' | 'text'>>(requests: readonly R[]): R[] {
+  const seen = new Set<string>();
+  return requests.filter((request) => {
+    const key = `${request.roomId}\n${request.text.trim().replace(/\s+/g, ' ').toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** The group-space note when a command needs a sign-in first. */
 export const SIGN_IN_FIRST_NOTE = "To do that I need you to sign in with Webex first. I've sent you a sign-in link in a direct message.";

@@ -133,7 +133,7 @@ export function createBot(services: Services): Bot {
         outcome = 'rate-limited';
         return;
       }
-      outcome = await handleClick(scoped, ctx, event);
+      outcome = await handleClick(scoped, ctx, event, HELP_ROWS);
     } catch (err) {
       const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
       if (steps && (mayPassLater(err) || isStoreUnavailable(err)) && !isSignInFailure(err)) {

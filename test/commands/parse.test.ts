@@ -26,7 +26,7 @@ describe('parseCommand', () => {
   it.each([
     ['recordings', { count: 10, days: null }],
     ['recordings 20', { count: 20, days: null }],
-    ['recordings 500', { count: 50, days: null }],
+    ['recordings 500', { count: 50, days: null, asked: 500 }],
     ['recordings 30d', { count: 10, days: 30 }],
     ['recordings 5 14d', { count: 5, days: 14 }],
   ])('%s', (text, expected) => {

@@ -30,7 +30,7 @@ describe('foundation (e2e)', () => {
     expect(message.markdown).toEqual(expect.stringContaining('recording'));
   });
 
-  it('answers unknown text in a 1:1 space politely, with the help card', async () => {
+  it('answers unknown text in a 1:1 space politely, with a one-line hint card', async () => {
     const reply = nextBotMessage(world, world.aliceDirect);
     world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'what can you do?' });
     const message = await reply;

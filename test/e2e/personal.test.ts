@@ -125,7 +125,7 @@ describe('personal answers, wording and buttons (e2e)', () => {
     it('whoami before sign-in says why the zone is UTC, in one sentence that reads', async () => {
       const me = await ask(dave, daveDirect, 'whoami');
       expect(me.markdown).not.toMatch(/from no time zone/);
-      expect(me.markdown).toContain('Time zone: **UTC** for now: I read your Webex profile\'s zone once you connect.');
+      expect(me.markdown).toContain("Time zone: **UTC** until you connect (then I use your Webex profile's zone).");
     });
 
     it('timezone auto before sign-in reads as a sentence', async () => {

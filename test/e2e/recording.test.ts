@@ -1,3 +1,4 @@
+import { REFRESHED_REPLACING } from '../../src/commands/clicks';
 import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
@@ -126,7 +127,7 @@ describe('recording details (e2e)', () => {
     world.emulator.click({ as: world.alice.id, messageId: first.id, inputs: refresh! });
     const second = await next;
     // It says what happened: the card was posted again below, the old one removed.
-    expect((await lead).markdown).toBe("Fresh links: I've re-posted the card below and removed the old one (a card can't be updated in place).");
+    expect((await lead).markdown).toBe(REFRESHED_REPLACING);
     expect(world.emulator.messages(world.aliceDirect).map((m) => m.id).slice(-2)).toEqual([(await lead).id, second.id]);
     expect(openUrlsOf(cardOf(second)).length).toBeGreaterThan(0);
     const deadline = Date.now() + 5000;
