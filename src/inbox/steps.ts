@@ -22,6 +22,8 @@ export class EventSteps {
   private readonly threadPosts = new Map<string, number>();
   /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
   private readonly transientIds = new Set<string>();
+  /** When the event first arrived (the inbox's receive time): progress notes are timed from it. */
+  receivedAt: Date | undefined;
 
   constructor(
     private readonly inbox: Inbox,

@@ -68,6 +68,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   async function attempt(event: InboxEvent): Promise<void> {
     const steps = await EventSteps.load(inbox, event.key, event.attempts, now, options.botPersonId);
+    steps.receivedAt = event.receivedAt;
     try {
       await options.work(event, steps);
     } catch (err) {
