@@ -38,6 +38,8 @@ export interface Config {
   readonly recordingPollIntervalMs: number;
   /** Spaces whose framework bot object is kept in memory; the longest idle beyond it are forgotten. */
   readonly spacesInMemory: number;
+  /** Websocket mode: minutes the socket may stay closed before the process exits 1. */
+  readonly websocketGiveUpMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +110,9 @@ const schema = z.object({
   RECORDING_POLL_MINUTES: optionalText
     .transform((v) => (v === undefined ? 5 : Number(v)))
     .refine((n) => Number.isFinite(n) && n >= 0.1 && n <= 1440, 'RECORDING_POLL_MINUTES must be a number of minutes between 0.1 and 1440'),
+  WEBSOCKET_GIVE_UP_MINUTES: optionalText
+    .transform((v) => (v === undefined ? 5 : Number(v)))
+    .refine((n) => Number.isFinite(n) && n >= 0.05 && n <= 1440, 'WEBSOCKET_GIVE_UP_MINUTES must be a number of minutes between 0.05 and 1440'),
   NODE_ENV: optionalText,
 });
 
@@ -163,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingWebhookUrl: publicUrl ? `${publicUrl}/webhooks/recordings` : null,
     recordingPollIntervalMs: Math.round(v.RECORDING_POLL_MINUTES * 60_000),
     spacesInMemory: v.SPACES_IN_MEMORY,
+    websocketGiveUpMinutes: v.WEBSOCKET_GIVE_UP_MINUTES,
   });
 }
 

@@ -340,4 +340,27 @@ export class SqlStore implements Store {
     if (this.deliveryPrune.due(now)) await this.subscriptions.prune(now);
     return this.subscriptions.claimDelivery(personId, recordingId, now, eventKey);
   }
+
+  async getMark(name: string): Promise<Date | null> {
+    const row = await this.db.selectFrom('marks').select('at').where('name', '=', name).executeTakeFirst();
+    return row ? this.dialect.date(row.at) : null;
+  }
+
+  async setMark(name: string, at: Date): Promise<void> {
+    await this.db
+      .insertInto('marks')
+      .values({ name, at: this.dialect.time(at) })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ at: sql`CASE WHEN marks.at < excluded.at THEN excluded.at ELSE marks.at END` }))
+      .execute();
+  }
+
+  async listMarks(prefix: string): Promise<Array<{ name: string; at: Date }>> {
+    const rows = await this.db.selectFrom('marks').select(['name', 'at']).where('name', 'like', `${prefix}%`).execute();
+    // LIKE's `_` matches any character: the prefix is checked exactly here.
+    return rows.filter((r) => r.name.startsWith(prefix)).map((r) => ({ name: r.name, at: this.dialect.date(r.at) }));
+  }
+
+  async deleteMark(name: string): Promise<void> {
+    await this.db.deleteFrom('marks').where('name', '=', name).execute();
+  }
 }

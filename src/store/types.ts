@@ -68,6 +68,14 @@ export interface Store {
   /** True when the database answers (for /readyz). */
   ping(): Promise<boolean>;
 
+  /** A named point in time (null when never set). */
+  getMark(name: string): Promise<Date | null>;
+  /** Sets a mark, never moving it back: the later of the stored and the given time is kept. */
+  setMark(name: string, at: Date): Promise<void>;
+  /** The marks whose name starts with `prefix`. */
+  listMarks(prefix: string): Promise<Array<{ name: string; at: Date }>>;
+  deleteMark(name: string): Promise<void>;
+
   /** Null when unknown, or when the stored tokens cannot be decrypted (wrong key): the person connects again. */
   getAccount(personId: string): Promise<Account | null>;
   /** Insert or replace; connectedAt and updatedAt become `now`. */

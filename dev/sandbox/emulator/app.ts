@@ -10,6 +10,7 @@ import { peopleRouter } from './routes/people';
 import { downloadsRouter, recordingsRouter } from './routes/recordings';
 import { roomsRouter } from './routes/rooms';
 import { webhooksRouter } from './routes/webhooks';
+import { metricsRouter, u2cRouter, wdmRouter } from './routes/websocket';
 
 function webexErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof ApiError) return sendApiError(res, err);
@@ -48,7 +49,9 @@ export function buildApp(ctx: EmulatorContext, control: Router): express.Express
   app.use('/v1', v1);
 
   app.use('/downloads', downloadsRouter(ctx.recordings));
-  app.use('/u2c', (_req, res) => sendWebexError(res, 404, 'The U2C catalog is not emulated.'));
+  app.use('/u2c/api/v1', u2cRouter(ctx.mercury));
+  app.use('/wdm/api/v1', wdmRouter(ctx.mercury));
+  app.use('/metrics/api/v1', metricsRouter());
   app.use((_req, res) => sendWebexError(res, 404));
   app.use(webexErrorHandler);
   return app;
