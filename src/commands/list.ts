@@ -1,6 +1,6 @@
 import { buildRecordingListCard } from '../cards';
 import { describeFailure } from '../errors/messages';
-import { resolveZone } from '../timezones/zone';
+import { zoneNowAndLater } from '../timezones/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { escapeMarkdown } from '../format';
 import { WebexApiError } from '../webex/errors';
@@ -82,19 +82,24 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
       await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
       return 'refused';
     }
-    const { zone, source } = await resolveZone(services, ctx.personId, await session.accessToken());
+    // The list goes out with the zone known now; the card shows its times in the person's zone,
+    // read from their profile (when stale) beside the list.
+    const { known, resolved } = await zoneNowAndLater(services, ctx.personId, await session.accessToken());
     const options: ListRecordingsOptions = {
       max: command.count,
       from: from.toISOString(),
       to: now.toISOString(),
-      timeZone: zone,
+      timeZone: known.zone,
       ...(filters.deleted ? { status: 'deleted' as const } : {}),
       ...(filters.topic ? { topic: filters.topic } : {}),
       ...(filters.owner ? { admin: { ownerEmail: filters.owner } } : {}),
     };
+    const listed = session.withToken((t) => listRecordings(services.client, t, options));
+    listed.catch(() => undefined); // awaited below, once the zone is in
+    const { zone, source } = await resolved;
     let items;
     try {
-      const page = await session.withToken((t) => listRecordings(services.client, t, options));
+      const page = await listed;
       items = page.items.slice(0, command.count);
     } catch (err) {
       if (err instanceof NotConnectedError) throw err;

@@ -70,7 +70,7 @@ export function createBot(services: Services): Bot {
   async function onMessage(event: InboundMessage, steps: EventSteps | undefined): Promise<void> {
     const started = process.hrtime.bigint();
     const scoped = forEvent(services, steps);
-    const ctx = createContext(scoped.messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
+    const ctx = createContext(scoped.messenger, { ...event, receivedAt: steps?.receivedAt }, { parentId: event.roomType === 'group' ? event.messageId : undefined });
     let command: Command = parseCommand(event.text);
     let outcome: Outcome = 'error';
     try {
@@ -117,7 +117,7 @@ export function createBot(services: Services): Bot {
     let outcome: Outcome = 'error';
     const scoped = forEvent(services, steps);
     const { messenger } = scoped;
-    const ctx = createContext(messenger, event, {
+    const ctx = createContext(messenger, { ...event, receivedAt: steps?.receivedAt }, {
       parentOf: async () => {
         if (event.roomType !== 'group') return undefined;
         const card = await messenger.get(event.cardMessageId).catch(() => null);

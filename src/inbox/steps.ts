@@ -46,6 +46,8 @@ export class EventSteps {
   private notesPosted = 0;
   /** Whether this attempt posted something that is not a note. */
   private posted = false;
+  /** When the event first arrived (the inbox's receive time): progress notes are timed from it. */
+  receivedAt: Date | undefined;
 
   constructor(
     private readonly inbox: Inbox,

@@ -72,6 +72,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   async function attempt(event: InboxEvent): Promise<void> {
     const steps = await EventSteps.load(inbox, event.key, event.attempts, now, options.botPersonId);
+    steps.receivedAt = event.receivedAt;
     try {
       await options.work(event, steps);
       // A note this attempt or an earlier one could not delete: the event is not done until it is.

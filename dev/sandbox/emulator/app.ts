@@ -1,7 +1,7 @@
 /** The emulator's express app: control API, then every Webex-facing route behind tracking, call log and faults. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { identifyCaller, requireCaller } from './auth';
-import { trackAndLogCalls } from './calllog';
+import { delayCalls, trackAndLogCalls } from './calllog';
 import type { EmulatorContext } from './context';
 import { ApiError, sendApiError, sendWebexError } from './errors';
 import { messagesRouter } from './routes/messages';
@@ -30,6 +30,7 @@ export function buildApp(ctx: EmulatorContext, control: Router): express.Express
   app.use('/_emulator', control);
 
   app.use(trackAndLogCalls(state));
+  app.use(delayCalls(state.config.latencyMs));
   app.use(identifyCaller(state));
   app.use(ctx.faults.middleware());
 

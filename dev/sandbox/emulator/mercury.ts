@@ -37,6 +37,7 @@
  * and `waitForSocketClosed(pred)` (existing or future), events `mercury-socket` / `mercury-frame`
  * on `emulator.events`.
  */
+import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -514,6 +515,8 @@ export class MercuryService {
       path,
       status,
       durationMs: 0,
+      startedMs: performance.now(),
+      endedMs: performance.now(),
       caller: { personId: null, kind: 'anonymous' as const },
       trackingId: newTrackingId(),
     };

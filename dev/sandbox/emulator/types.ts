@@ -27,6 +27,11 @@ export interface EmulatorOptions {
   maxPageItems?: number;
   /** Clock, in epoch milliseconds. Default Date.now. */
   now?: () => number;
+  /**
+   * Every Webex call (REST, OAuth, downloads; not the control API) is answered this many
+   * milliseconds late, as if over the Internet (`npm run bench -- latency`). Default 0.
+   */
+  latencyMs?: number;
 }
 
 export type PersonRole = 'user' | 'admin' | 'compliance';
@@ -158,6 +163,9 @@ export interface CallRecord {
   /** HTTP status; 0 when the connection was dropped. */
   status: number;
   durationMs: number;
+  /** performance.now() of this process when the request arrived and when it was answered (ms). */
+  startedMs: number;
+  endedMs: number;
   caller: { personId: string | null; kind: CallerKind };
   trackingId: string;
 }
