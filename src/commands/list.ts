@@ -51,9 +51,20 @@ function widerRequest(filters: ListFilters, days: number): string {
   return words.join(' ');
 }
 
+/** A topic of words and an owner's address can be shown as a command to copy (inline code). */
+const PLAIN_TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} ]{0,99}$/u;
+const PLAIN_OWNER = /^[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
+
+/** A command to suggest: inline code when what the person typed into it is plain, else escaped text
+ * (a code span around typed text would show markup as the person wrote it). */
+function suggestion(filters: ListFilters, command: string): string {
+  const plain = (!filters.topic || PLAIN_TOPIC.test(filters.topic)) && (!filters.owner || PLAIN_OWNER.test(filters.owner));
+  return plain ? `\`${command}\`` : escapeMarkdown(command);
+}
+
 /** What an empty list says: whose list, what was searched, and a wider search with the same filters. */
 function emptyListText(filters: ListFilters, what: string, days: number): string {
-  const wider = days < 30 ? ` Try a wider window: \`${widerRequest(filters, 30)}\`.` : '';
+  const wider = days < 30 ? ` Try a wider window: ${suggestion(filters, widerRequest(filters, 30))}.` : '';
   if (filters.owner) {
     // Webex answers an unknown address with an empty list too, so the bot cannot tell them apart.
     const whose = what.replace(/^recordings( in the recycle bin)?/, (words) => `${words} of ${filters.owner}`);

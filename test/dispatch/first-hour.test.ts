@@ -76,7 +76,7 @@ describe('the first hour, in-process', () => {
       await h.connect(ALICE, ['spark:recordings_read', 'spark:people_read', 'spark-admin:recordings_read']);
       listAnswers([]);
       const [reply] = await h.say('recordings owner:nobody@example.com');
-      const text = reply!.message.markdown.replace(/\\(.)/g, '$1');
+      const text = reply!.message.markdown.replace(/\u2060/g, '').replace(/\\(.)/g, '$1');
       expect(text).toMatch(/found no recordings of nobody@example\.com/i);
       expect(text).toMatch(/not a Webex user|no such person|address is right/i);
       expect(text).toContain('`recordings 30d owner:nobody@example.com`');
