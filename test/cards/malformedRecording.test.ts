@@ -9,6 +9,7 @@
  */
 import { buildRecordingCard, buildRecordingListCard } from '../../src/cards';
 import type { Recording, RecordingListItem } from '../../src/webex/types';
+import { ALICE, createInProcessBot } from '../support/in-process-bot';
 import { loadRecording, REQUESTER_ID } from './helpers/fixtures';
 
 const seed = loadRecording('all-links') as unknown as Record<string, unknown>;
@@ -197,5 +198,31 @@ describe(`malformed recordings from Webex (${CASES.length} inputs)`, () => {
     expect(built.fallback).toContain('Duration: unknown');
     expect(built.fallback).toContain('Size: unknown');
     expect(built.fallback).toContain('Owner: unknown');
+  });
+});
+
+describe('a malformed answer to "recording <id>", through the bot', () => {
+  const ID = '62807eaf-0c89-492e-a3c3-c4751812603b';
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a list', [seed]],
+    ['a number', 7],
+    ['an empty object', {}],
+    ['objects for every field', Object.fromEntries(Object.keys(seed).map((key) => [key, { nested: key }]))],
+    ['null for every field', Object.fromEntries(Object.keys(seed).map((key) => [key, null]))],
+  ])('Webex answering %s: a card with unknowns, nothing shown as undefined, null or [object Object]', async (_name, body) => {
+    const h = await createInProcessBot();
+    try {
+      await h.connect(ALICE);
+      h.webex.intercept({ path: `/v1/convergedRecordings/${ID}`, method: 'GET' }).reply(200, JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      h.webex.intercept({ path: `/v1/convergedRecordings/${ID}/metadata`, method: 'GET' }).reply(404, {}, { headers: { 'content-type': 'application/json' } });
+      const posted = await h.say(`recording ${ID}`);
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.message.card).toBeDefined();
+      expect(badParts([...stringsOf(posted[0]!.message.card), posted[0]!.message.markdown])).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });
