@@ -144,7 +144,7 @@ export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'r
     return { name: 'recordings', count, days: null, problem: 'The window must be between 1 and 365 days, e.g. `recordings 30d`.' };
   }
   if (filters.owner && days !== null && days > MAX_OWNER_WINDOW_DAYS) {
-    return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:${filters.owner} 30d\`.`);
+    return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:<email> 30d\`.`);
   }
   const hasFilters = filters.owner !== undefined || filters.deleted || filters.topic !== undefined;
   // More than the maximum is shown as the maximum, and the list says so (`asked`).

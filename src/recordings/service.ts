@@ -115,7 +115,8 @@ export async function fetchRecording(services: Services, viewer: Viewer, recordi
  * recycle bin, or a viewer whose access the bot cannot tell, gets no cause (the card names both).
  */
 export function noLinksCauseFor(session: Pick<PersonSession, 'email' | 'scopes'>, recording: Recording): NoLinksCause | undefined {
-  if (recording.temporaryDirectDownloadLinks || recording.status !== 'available') return undefined;
+  // `recording?.`: Webex's answer may be no object at all (the card shows its fields as unknown).
+  if (recording?.temporaryDirectDownloadLinks || recording?.status !== 'available') return undefined;
   const scopes = session.scopes();
   const owner = typeof recording.ownerEmail === 'string' && recording.ownerEmail.toLowerCase() === session.email.toLowerCase();
   if (scopes.includes('spark-compliance:recordings_read')) return 'prevent-downloading';
