@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message, Person } from '../../src/webex/types';
-import { CLIENT_SECRET, cardOf, createWorld, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { CLIENT_SECRET, cardOf, nextBotMessage, openUrlsOf, type BotProcess } from './harness';
+import { startWorld, type BotWorld } from './world';
 import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
 
@@ -11,19 +12,20 @@ import { seedRecording } from './fixtures';
  * refused callbacks, refresh, disconnect; what lands in the database and in the logs.
  */
 describe('account linking (e2e)', () => {
-  let world: World;
+  let world: BotWorld;
   let bot: BotProcess;
 
   beforeAll(async () => {
     // The refresh of an expired token is tested in-process (test/in-process/account.test.ts), on a clock the test moves.
-    world = await createWorld();
-    world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: world.alice.emails[0]! }));
-    bot = await startBotProcess(world.emulator, world.botToken, { LOG_LEVEL: 'trace' });
+    world = await startWorld({
+      env: { LOG_LEVEL: 'trace' },
+      prepare: (w) => w.emulator.addRecording(seedRecording({ ownerId: w.alice.id, ownerEmail: w.alice.emails[0]! })),
+    });
+    bot = world.bot;
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   async function askForConnectCard(person: Person, roomId: string): Promise<string> {

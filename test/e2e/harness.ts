@@ -213,16 +213,29 @@ export function submitDataOf(card: unknown): Array<Record<string, unknown>> {
   return found;
 }
 
-/** Signs a person in the way a person does: the connect card's button, consent, callback. */
-export async function connectPerson(world: World, person: Person, directRoomId: string): Promise<void> {
+/**
+ * Signs a person in the way a person does: the connect card's button, consent, callback. The one
+ * sign-in flow of the e2e suites; `steps` lets a suite act between the card and the consent
+ * (e.g. pin another instance) or see the callback URL (the OAuth code in it).
+ */
+export async function connectPerson(
+  world: World,
+  person: Person,
+  directRoomId: string,
+  steps: { afterCard?: () => Promise<void>; onCallback?: (url: string) => void; afterConnected?: () => Promise<void> } = {},
+): Promise<void> {
   const reply = nextBotMessage(world, directRoomId, (m) => Boolean(m.attachments?.length));
   world.emulator.say({ as: person.id, roomId: directRoomId, text: 'connect' });
   const authorize = openUrlsOf(cardOf(await reply)).find((u) => u.includes('/authorize'));
   if (!authorize) throw new Error('the connect card has no sign-in button');
+  await steps.afterCard?.();
   const connected = nextBotMessage(world, directRoomId, (m) => /connected/i.test(m.markdown ?? ''));
-  const page = await fetch(world.emulator.authorizeAs(authorize, person.id));
+  const callback = world.emulator.authorizeAs(authorize, person.id);
+  steps.onCallback?.(callback);
+  const page = await fetch(callback);
   if (page.status !== 200) throw new Error(`sign-in failed: ${page.status} ${await page.text()}`);
   await connected;
+  await steps.afterConnected?.();
 }
 
 /** All text of a message: markdown, text and card JSON. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Message, Person } from '../../src/webex/types';
-import { cardOf, createWorld, freePort, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { connectPerson, createWorld, freePort, nextBotMessage, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { createTestDatabase, runBounded, waitUntil } from './scale-traffic';
 
@@ -45,13 +45,7 @@ describe('new-recording notifications at scale (e2e)', () => {
     await runBounded(PEOPLE, 10, async (i) => {
       const person = people[i]!;
       const room = directs[i]!;
-      const card = nextBotMessage(world, room, (m) => Boolean(m.attachments?.length), 60_000);
-      world.emulator.say({ as: person.id, roomId: room, text: 'connect' });
-      const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
-      const connected = nextBotMessage(world, room, (m) => /connected/i.test(m.markdown ?? ''), 60_000);
-      const page = await fetch(world.emulator.authorizeAs(authorize, person.id));
-      expect(page.status).toBe(200);
-      await connected;
+      await connectPerson(world, person, room);
       const done = nextBotMessage(world, room, (m) => (m.markdown ?? '').includes('by direct message'), 60_000);
       world.emulator.say({ as: person.id, roomId: room, text: 'notify on' });
       await done;

@@ -6,19 +6,17 @@ import {
   allTextOf,
   cardOf,
   connectPerson,
-  createWorld,
   nextBotMessage,
   openUrlsOf,
-  startBotProcess,
   submitDataOf,
   WEBHOOK_SECRET,
   type BotProcess,
-  type World,
 } from './harness';
+import { startWorld, type BotWorld } from './world';
 
 /** New recordings come to their owner: `notify on|off|here` end to end, in webhook mode. */
 describe('new-recording notifications (e2e, webhook mode)', () => {
-  let world: World;
+  let world: BotWorld;
   let bot: BotProcess;
   let carla: Person;
   let carlaDirect: string;
@@ -26,20 +24,23 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
   let daveDirect: string;
 
   beforeAll(async () => {
-    world = await createWorld();
-    ({ carla, carlaDirect } = addComplianceOfficer(world));
-    world.emulator.addMember(world.group, carla.id);
-    dave = world.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave Later', timezone: 'Europe/London' });
-    daveDirect = world.emulator.createDirectRoom(dave.id, world.botPerson.id).id;
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '100' });
-    for (const [person, room] of [[world.alice, world.aliceDirect], [world.bob, world.bobDirect], [carla, carlaDirect], [dave, daveDirect]] as const) {
-      await connectPerson(world, person, room);
-    }
+    world = await startWorld({
+      env: { COMMANDS_PER_MINUTE: '100' },
+      prepare: (w) => {
+        ({ carla, carlaDirect } = addComplianceOfficer(w));
+        w.emulator.addMember(w.group, carla.id);
+        dave = w.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave Later', timezone: 'Europe/London' });
+        daveDirect = w.emulator.createDirectRoom(dave.id, w.botPerson.id).id;
+      },
+      signIn: ['alice', 'bob'],
+    });
+    bot = world.bot;
+    await connectPerson(world, carla, carlaDirect);
+    await connectPerson(world, dave, daveDirect);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   const notCardNote = (m: Message) => !(m.markdown ?? '').startsWith('Looking up recording');

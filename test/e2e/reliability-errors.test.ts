@@ -1,5 +1,6 @@
 import { seedRecording } from './fixtures';
-import { cardOf, connectPerson, createWorld, nextBotMessage, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
+import { cardOf, nextBotMessage, submitDataOf } from './harness';
+import { startWorld, type BotWorld } from './world';
 import type { EmulatorMessage } from '../../dev/sandbox/emulator';
 import { DEADLINE_MS } from '../support/waiting';
 
@@ -11,19 +12,18 @@ const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
  * every other call made with the person's token.
  */
 describe('errors by operation (e2e)', () => {
-  let world: World;
-  let bot: BotProcess;
+  let world: BotWorld;
 
   beforeAll(async () => {
-    world = await createWorld();
-    world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] }));
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' });
-    await connectPerson(world, world.alice, world.aliceDirect);
+    world = await startWorld({
+      env: { COMMANDS_PER_MINUTE: '200' },
+      prepare: (w) => w.emulator.addRecording(seedRecording({ ownerId: w.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] })),
+      signIn: ['alice'],
+    });
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   afterEach(() => world.emulator.faults.clear());

@@ -1,7 +1,7 @@
 import type { Message } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import {
-  CLIENT_SECRET, WEBHOOK_SECRET, cardOf, createWorld, nextBotMessage, openUrlsOf, startBotProcess, submitDataOf, type BotProcess, type World,
+  CLIENT_SECRET, WEBHOOK_SECRET, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, startBotProcess, submitDataOf, type BotProcess, type World,
 } from './harness';
 import { ReplyTracker, waitUntil } from './scale-traffic';
 import { DEADLINE_MS } from '../support/waiting';
@@ -26,14 +26,7 @@ describe('limit, metrics and logs (e2e)', () => {
     bot = await startBotProcess(world.emulator, world.botToken, { LOG_LEVEL: 'trace' });
     tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     for (const [person, room] of [[world.alice, world.aliceDirect], [world.bob, world.bobDirect]] as const) {
-      const card = nextBotMessage(world, room, (m) => Boolean(m.attachments?.length));
-      world.emulator.say({ as: person.id, roomId: room, text: 'connect' });
-      const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
-      const callback = world.emulator.authorizeAs(authorize, person.id);
-      codes.push(new URL(callback).searchParams.get('code')!);
-      const connected = nextBotMessage(world, room, (m) => /connected/i.test(m.markdown ?? ''));
-      expect((await fetch(callback)).status).toBe(200);
-      await connected;
+      await connectPerson(world, person, room, { onCallback: (callback) => codes.push(new URL(callback).searchParams.get('code')!) });
     }
   });
 

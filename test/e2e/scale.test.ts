@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
-import { allTextOf, cardOf, createWorld, freePort, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { allTextOf, connectPerson, createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { createTestDatabase, ReplyTracker, runBounded } from './scale-traffic';
 import { DEADLINE_MS } from '../support/waiting';
@@ -75,18 +75,14 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
 
   /** The sign-in card is asked for on one instance, the consent callback lands on the other. */
   async function connectAcross(person: number, startOn: number, finishOn: number): Promise<void> {
-    const room = directs[person]!;
     lb.pin(startOn);
-    const card = nextBotMessage(world, room, (m) => Boolean(m.attachments?.length));
-    world.emulator.say({ as: people[person]!.id, roomId: room, text: 'connect' });
-    const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
-    await world.emulator.idle();
-    lb.pin(finishOn);
-    const connected = nextBotMessage(world, room, (m) => /connected/i.test(m.markdown ?? ''));
-    const page = await fetch(world.emulator.authorizeAs(authorize, people[person]!.id));
-    expect(page.status).toBe(200);
-    await connected;
-    await world.emulator.idle();
+    await connectPerson(world, people[person]!, directs[person]!, {
+      afterCard: async () => {
+        await world.emulator.idle();
+        lb.pin(finishOn);
+      },
+      afterConnected: () => world.emulator.idle(),
+    });
     lb.pin(null);
   }
 
