@@ -96,6 +96,8 @@ export interface FrameRecord {
   at: string;
   socketId: number;
   deviceId: string;
+  /** The device's owner. */
+  personId: string;
   /** The frame's `id` (what the client acks). */
   id: string;
   sequenceNumber: number;
@@ -595,6 +597,7 @@ export class MercuryService {
       at: this.state.iso(),
       socketId: conn.record.id,
       deviceId: conn.device.id,
+      personId: conn.device.personId,
       id: body.id,
       sequenceNumber,
       eventType: body.data?.eventType ?? String((body as unknown as { type?: string }).type ?? ''),
