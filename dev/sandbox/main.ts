@@ -1,5 +1,6 @@
 /**
- * `npm run sandbox`: the real bot, wired in webhook mode to a local Webex emulator, and a chat
+ * `npm run sandbox`: the real bot, wired in webhook mode (or websocket mode with
+ * `SANDBOX_TRANSPORT=websocket`) to a local Webex emulator, and a chat
  * page to talk to it — no account, no network, no configuration. Fixture people and recordings
  * cover every state of the card and every error the bot explains (README, "Try it, run it, test it").
  */
@@ -97,8 +98,8 @@ function zoneReader(bot: RunningBot, people: SandboxInfo['people']): PageServerO
 }
 
 /**
- * The Webex SDK inside the framework writes its own lines to the console (e.g. that it cannot
- * reach Webex's U2C service catalog, which the emulator does not serve). The sandbox's terminal
+ * The Webex SDK inside the framework writes its own lines to the console (its device, socket and
+ * metrics chatter). The sandbox's terminal
  * keeps to its one line unless logs were asked for. Returns the function that restores the console.
  */
 function quietWebexSdk(): () => void {

@@ -226,6 +226,16 @@ describe('emulator: websocket mode with webex-node-bot-framework', () => {
     await ask('recording after-permanent');
   });
 
+  it('a refused device registration fails a second framework\'s start with Webex\'s message', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Framework = require('webex-node-bot-framework');
+    const second = new Framework({ token: bot.token, logger: { log() {}, error() {}, debug() {}, info() {} } });
+    emu.mercury.refuseDeviceRegistrations(1);
+    await expect(second.start()).rejects.toThrow(/User has excessive device registrations/);
+    expect(emu.calls.filter((c) => c.method === 'POST' && c.path === '/wdm/api/v1/devices').map((c) => c.status).slice(-1)).toEqual([403]);
+    expect(emu.mercury.devices()).toHaveLength(1);
+  });
+
   it('stop(): the framework deletes its device but leaves the socket open', async () => {
     await readsSettled(emu);
     webex = framework.webex;

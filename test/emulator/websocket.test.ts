@@ -30,7 +30,7 @@ class Client {
   }
 
   static async open(url: string, token?: string): Promise<Client> {
-    const ws = new WebSocket(`${url}?outboundWireFormat=text&bufferStates=true&aliasHttpStatus=true`);
+    const ws = new WebSocket(`${url}${url.includes('?') ? '&' : '?'}outboundWireFormat=text&bufferStates=true&aliasHttpStatus=true`);
     const client = new Client(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -293,5 +293,58 @@ describe('emulator: websocket mode on the wire', () => {
     const replayed = c3.activities().filter((a) => a.verb === 'post').map((a) => a.id);
     expect(replayed).toEqual([uuid(before), uuid(during), uuid(after)]);
     expect(emu.mercury.frames.filter((f) => f.replayed && f.verb === 'post')).toHaveLength(3);
+  });
+
+  it('offers the socket faults and records over the control API', async () => {
+    const d = await device();
+    const client = await connect(d.webSocketUrl);
+    const state = await getJson(`${emu.url}/_emulator/mercury`);
+    expect(state.body.devices.map((x: any) => x.id)).toEqual([d.id]);
+    expect(state.body.sockets).toHaveLength(1);
+    expect(state.body.frames.map((f: any) => f.eventType)).toEqual(['mercury.buffer_state']);
+    const since = state.body.frames[0].seq;
+    expect((await getJson(`${emu.url}/_emulator/mercury?since=${since}`)).body.frames).toEqual([]);
+
+    const closed = await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'close', code: 4000, reason: 'replaced', personId: bot.person.id });
+    expect(closed).toMatchObject({ status: 201, body: { affected: 1 } });
+    expect(await client.closed).toEqual({ code: 4000, reason: 'replaced' });
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'refuseSockets', times: 1 })).status).toBe(201);
+    await expect(Client.open(d.webSocketUrl)).rejects.toThrow(/503/);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'refuseSockets' })).status).toBe(201);
+    expect((await sendJson('DELETE', `${emu.url}/_emulator/mercury/faults`, undefined)).status).toBe(204);
+    await connect(d.webSocketUrl);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'bogus' })).status).toBe(400);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'close' })).status).toBe(400);
+  });
+
+  it('lets a device registered with a ttl expire unless refreshed, on the emulator\'s clock', async () => {
+    await emu.close();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    emu = await startEmulator({ now: () => clock });
+    bot = emu.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
+    const reg = await sendJson('POST', `${emu.url}/wdm/api/v1/devices`, bot.token, { name: 'eph', ttl: 1800 });
+    const kept = await sendJson('POST', `${emu.url}/wdm/api/v1/devices`, bot.token, { name: 'kept' });
+    clock += 1000 * 1000;
+    expect((await sendJson('PUT', reg.body.url, bot.token, { ttl: 1800 })).status).toBe(200);
+    clock += 1799 * 1000;
+    expect((await getJson(`${emu.url}/wdm/api/v1/devices`, bot.token)).body.devices).toHaveLength(2);
+    clock += 1000;
+    expect((await getJson(`${emu.url}/wdm/api/v1/devices`, bot.token)).body.devices.map((d: any) => d.id)).toEqual([kept.body.id]);
+    expect(emu.mercury.devices().find((d) => d.id === reg.body.id)).toMatchObject({ expired: true, deletedAt: new Date(clock).toISOString() });
+    await expect(Client.open(reg.body.webSocketUrl)).rejects.toThrow(/404/);
+  });
+
+  it('keeps both sockets of a device when both ask multipleConnections=true', async () => {
+    const d = await device();
+    const url = `${d.webSocketUrl}?multipleConnections=true`;
+    const one = await Client.open(url, bot.token);
+    const two = await Client.open(url, bot.token);
+    clients.push(one, two);
+    for (const c of [one, two]) await c.next((f) => f.data?.eventType === 'mercury.buffer_state');
+    const direct = emu.createDirectRoom(alice.id, bot.person.id);
+    const m = emu.say({ as: alice.id, roomId: direct.id, text: 'hi' });
+    const uuid = Buffer.from(m.id, 'base64').toString().split('/').pop();
+    for (const c of [one, two]) await c.next((f) => f.data?.activity?.id === uuid);
+    expect(emu.mercury.openSockets()).toHaveLength(2);
   });
 });

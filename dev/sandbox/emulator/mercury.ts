@@ -9,13 +9,17 @@
  *   `urn:TEAM:us-east-2_a` (the SDK maps it to the `us` of the IDs).
  * - `POST|GET|DELETE /wdm/api/v1/devices`, `GET|PUT|DELETE /wdm/api/v1/devices/{id}`; at most
  *   `maxDevicesPerUser` live devices per person (403 "User has excessive device registrations").
+ *   A device registered with `ttl` (the SDK's `ephemeral` devices) is gone once `ttl` seconds of
+ *   the emulator's clock pass without a refresh (PUT).
  * - `POST /metrics/api/v1/clientmetrics` (and anything else under /metrics): 204.
  * - `ws://…/mercury/api/v1/apps/wx2/registrations/{deviceId}/messages`: the client sends
  *   `{id, type:'authorization', data:{token:'Bearer …'}}`; the server answers
  *   `mercury.buffer_state` first, then activity frames; pings `{id, type:'ping'}` are answered
  *   `{id, type:'pong'}`; the client acks frames `{messageId, type:'ack'}`. Every server frame has an
  *   `id` and a `sequenceNumber` counting from 1 on each connection. A second connection to the same
- *   device closes the first with 4000 `replaced`. Unknown or deleted device: the upgrade is answered 404.
+ *   device closes the first with 4000 `replaced`, unless both asked `multipleConnections=true`.
+ *   Unknown, deleted or expired device: the upgrade is answered 404. Deleting a device does not
+ *   close its socket (no more frames are sent on it).
  * - Who receives what: every live device of a person who may see the event (the webhook rules:
  *   a bot sees group messages only when mentioned, unless `setGroupMessages('all')`); card clicks
  *   go to the card's author. Activities carry IDs, not text (the SDK reads messages over REST).
@@ -61,12 +65,18 @@ export interface DeviceRecord {
   created: string;
   modificationTime: string;
   deletedAt?: string;
+  /** Seconds a registration lives without a refresh (the SDK's ephemeral devices send it). */
+  ttl?: number;
+  /** Set when the device went away because its `ttl` ran out without a refresh. */
+  expired?: boolean;
+  /** Epoch ms of the registration or last refresh. */
+  refreshedAt: number;
   /** Frames produced for this device (kept `bufferMs`), delivered or not. */
   buffer: BufferedFrame[];
   replayOnNextConnect: boolean;
 }
 
-export type DeviceView = Omit<DeviceRecord, 'buffer' | 'replayOnNextConnect'>;
+export type DeviceView = Omit<DeviceRecord, 'buffer' | 'replayOnNextConnect' | 'refreshedAt'>;
 
 interface BufferedFrame {
   at: number;
@@ -97,6 +107,8 @@ export interface FrameRecord {
   at: string;
   socketId: number;
   deviceId: string;
+  /** The device's owner. */
+  personId: string;
   /** The frame's `id` (what the client acks). */
   id: string;
   sequenceNumber: number;
@@ -117,6 +129,8 @@ interface Connection {
   record: SocketRecord;
   ws: WebSocket;
   device: DeviceRecord;
+  /** Asked with `multipleConnections=true` (the SDK's ephemeral devices): not replaced by a later socket. */
+  multipleConnections: boolean;
   authorized: boolean;
   nextSequence: number;
   gapPending: boolean;
@@ -168,6 +182,7 @@ export class MercuryService {
   // ---- devices --------------------------------------------------------------------------------
 
   registerDevice(personId: string, body: Record<string, unknown>): DeviceView {
+    this.expireDevices();
     const live = [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt);
     if (live.length >= this.maxDevicesPerUser) throw new ApiError(403, EXCESSIVE_DEVICES);
     if (take(this.deviceRefusals)) {
@@ -187,6 +202,8 @@ export class MercuryService {
       model: stringOr(body.model, 'unknown'),
       created: now,
       modificationTime: now,
+      ...(typeof body.ttl === 'number' && body.ttl > 0 ? { ttl: body.ttl } : {}),
+      refreshedAt: this.state.now(),
       buffer: [],
       replayOnNextConnect: false,
     };
@@ -196,6 +213,7 @@ export class MercuryService {
 
   /** A live device of this person, or a 404 like WDM's. */
   requireDevice(personId: string, id: string): DeviceRecord {
+    this.expireDevices();
     const device = this.deviceMap.get(id);
     if (!device || device.deletedAt || device.personId !== personId) throw new ApiError(404, 'Device not found.');
     return device;
@@ -204,7 +222,9 @@ export class MercuryService {
   refreshDevice(personId: string, id: string, body: Record<string, unknown>): DeviceView {
     const device = this.requireDevice(personId, id);
     if (typeof body.name === 'string') device.name = body.name;
+    if (typeof body.ttl === 'number' && body.ttl > 0) device.ttl = body.ttl;
     device.modificationTime = this.state.iso();
+    device.refreshedAt = this.state.now();
     return deviceView(device);
   }
 
@@ -213,6 +233,7 @@ export class MercuryService {
   }
 
   deleteAllDevices(personId: string): number {
+    this.expireDevices();
     let count = 0;
     for (const device of this.deviceMap.values()) {
       if (device.personId !== personId || device.deletedAt) continue;
@@ -223,13 +244,25 @@ export class MercuryService {
   }
 
   listDevices(personId: string): DeviceView[] {
+    this.expireDevices();
     return [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt).map(deviceView);
+  }
+
+  /** Devices registered with a `ttl` and not refreshed within it are gone (checked on each use, against the emulator's clock). */
+  private expireDevices(): void {
+    const now = this.state.now();
+    for (const device of this.deviceMap.values()) {
+      if (device.deletedAt || device.ttl === undefined || now - device.refreshedAt < device.ttl * 1000) continue;
+      device.deletedAt = this.state.iso(device.refreshedAt + device.ttl * 1000);
+      device.expired = true;
+    }
   }
 
   // ---- observability --------------------------------------------------------------------------
 
   /** Every device ever registered, deleted ones too (with `deletedAt`). */
   devices(filter: { personId?: string } = {}): DeviceView[] {
+    this.expireDevices();
     return [...this.deviceMap.values()].filter((d) => !filter.personId || d.personId === filter.personId).map(deviceView);
   }
 
@@ -391,6 +424,8 @@ export class MercuryService {
 
   /** A world event (the same that makes webhooks): an activity frame for every device that may see it. */
   onDomainEvent(event: DomainEvent): void {
+    if (this.deviceMap.size === 0) return;
+    this.expireDevices();
     const activity = this.activityOf(event);
     if (!activity) return;
     for (const device of this.deviceMap.values()) {
@@ -399,15 +434,16 @@ export class MercuryService {
       const buffered: BufferedFrame = { at: this.state.now(), body, delivered: false };
       this.trim(device);
       device.buffer.push(buffered);
-      const conn = [...this.connections].find((c) => c.device === device && c.authorized && !c.closing);
-      if (!conn) continue;
-      if (conn.gapPending) {
-        conn.gapPending = false;
-        conn.nextSequence += 1;
-        continue;
+      for (const conn of this.connections) {
+        if (conn.device !== device || !conn.authorized || conn.closing) continue;
+        if (conn.gapPending) {
+          conn.gapPending = false;
+          conn.nextSequence += 1;
+          continue;
+        }
+        this.send(conn, body, false);
+        buffered.delivered = true;
       }
-      this.send(conn, body, false);
-      buffered.delivered = true;
     }
   }
 
@@ -492,8 +528,10 @@ export class MercuryService {
   // ---- sockets --------------------------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+    const multipleConnections = new URLSearchParams(query).get('multipleConnections') === 'true';
     const match = SOCKET_PATH.exec(path);
+    this.expireDevices();
     const device = match ? this.deviceMap.get(match[1]!) : undefined;
     const refuse = (status: number, text: string): void => {
       this.logUpgrade(path, status);
@@ -503,7 +541,7 @@ export class MercuryService {
     if (take(this.socketRefusals)) return refuse(this.socketRefusals!.status, 'Refused');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.logUpgrade(path, 101);
-      this.onConnection(ws, device);
+      this.onConnection(ws, device, multipleConnections);
     });
   }
 
@@ -524,10 +562,10 @@ export class MercuryService {
     this.state.events.emit('call', record);
   }
 
-  private onConnection(ws: WebSocket, device: DeviceRecord): void {
+  private onConnection(ws: WebSocket, device: DeviceRecord, multipleConnections: boolean): void {
     const record: SocketRecord = { id: ++this.socketSeq, deviceId: device.id, personId: device.personId, openedAt: this.state.iso() };
     this.socketList.push(record);
-    const conn: Connection = { record, ws, device, authorized: false, nextSequence: 1, gapPending: false, closing: false };
+    const conn: Connection = { record, ws, device, multipleConnections, authorized: false, nextSequence: 1, gapPending: false, closing: false };
     this.connections.add(conn);
     this.emitSocket(record);
     ws.on('message', (raw) => this.onFrame(conn, raw.toString()));
@@ -571,8 +609,10 @@ export class MercuryService {
       this.closeConnection(conn, 1008, 'Authentication failed');
       return;
     }
-    for (const other of this.connections) {
-      if (other !== conn && other.device === conn.device && other.authorized && !other.closing) this.closeConnection(other, 4000, 'replaced');
+    if (!conn.multipleConnections) {
+      for (const other of this.connections) {
+        if (other !== conn && other.device === conn.device && other.authorized && !other.closing && !other.multipleConnections) this.closeConnection(other, 4000, 'replaced');
+      }
     }
     conn.authorized = true;
     conn.record.authorizedAt = this.state.iso();
@@ -598,6 +638,7 @@ export class MercuryService {
       at: this.state.iso(),
       socketId: conn.record.id,
       deviceId: conn.device.id,
+      personId: conn.device.personId,
       id: body.id,
       sequenceNumber,
       eventType: body.data?.eventType ?? String((body as unknown as { type?: string }).type ?? ''),
@@ -643,7 +684,7 @@ export class MercuryService {
 }
 
 function deviceView(device: DeviceRecord): DeviceView {
-  const { buffer: _buffer, replayOnNextConnect: _replay, ...view } = device;
+  const { buffer: _buffer, replayOnNextConnect: _replay, refreshedAt: _refreshedAt, ...view } = device;
   return {
     ...view,
     features: { developer: [], entitlement: [], user: [] },

@@ -36,7 +36,7 @@ export function wdmRouter(mercury: MercuryService): Router {
     res.status(204).end();
   });
   router.get('/devices/:id', (req, res) => {
-    const { buffer: _b, replayOnNextConnect: _r, ...device } = mercury.requireDevice(callerOf(res).personId, String(req.params.id));
+    const { buffer: _b, replayOnNextConnect: _r, refreshedAt: _t, ...device } = mercury.requireDevice(callerOf(res).personId, String(req.params.id));
     res.json({ ...device, features: { developer: [], entitlement: [], user: [] } });
   });
   router.put('/devices/:id', (req, res) => {
