@@ -106,6 +106,13 @@ describe.each(TRANSPORTS)('foundation (e2e, %s mode)', (transport) => {
     expect(cardOf(await reply).type).toBe('AdaptiveCard');
   });
 
+  it('answers every message of a burst in a space it has never seen (three at once: three answers)', async () => {
+    const room = world.emulator.createGroupRoom(`Burst ${transport}`, [world.alice.id, world.bob.id, world.botPerson.id]).id;
+    const asked = [world.alice.id, world.bob.id, world.alice.id].map((as) => world.emulator.say({ as, roomId: room, text: 'help', mentionBot: true }).id);
+    const replies = asked.map((id) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id && m.parentId === id, 20_000));
+    await expect(Promise.all(replies)).resolves.toHaveLength(3);
+  });
+
   it('serves health and readiness', async () => {
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
