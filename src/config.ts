@@ -209,3 +209,14 @@ export function loadPort(env: NodeJS.ProcessEnv = process.env): number {
   if (!parsed.success) throw new ConfigError(['PORT must be a port number (0-65535)']);
   return parsed.data;
 }
+
+/**
+ * How the sandbox connects its bot to the emulator (`SANDBOX_TRANSPORT`): `webhook` (default) or
+ * `websocket`, the mode of a bot with no `PUBLIC_URL`.
+ */
+export function loadSandboxTransport(env: NodeJS.ProcessEnv = process.env): 'webhook' | 'websocket' {
+  const value = (env.SANDBOX_TRANSPORT ?? '').trim().toLowerCase();
+  if (value === '' || value === 'webhook') return 'webhook';
+  if (value === 'websocket') return 'websocket';
+  throw new ConfigError(['SANDBOX_TRANSPORT must be webhook or websocket']);
+}

@@ -294,4 +294,26 @@ describe('emulator: websocket mode on the wire', () => {
     expect(replayed).toEqual([uuid(before), uuid(during), uuid(after)]);
     expect(emu.mercury.frames.filter((f) => f.replayed && f.verb === 'post')).toHaveLength(3);
   });
+
+  it('offers the socket faults and records over the control API', async () => {
+    const d = await device();
+    const client = await connect(d.webSocketUrl);
+    const state = await getJson(`${emu.url}/_emulator/mercury`);
+    expect(state.body.devices.map((x: any) => x.id)).toEqual([d.id]);
+    expect(state.body.sockets).toHaveLength(1);
+    expect(state.body.frames.map((f: any) => f.eventType)).toEqual(['mercury.buffer_state']);
+    const since = state.body.frames[0].seq;
+    expect((await getJson(`${emu.url}/_emulator/mercury?since=${since}`)).body.frames).toEqual([]);
+
+    const closed = await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'close', code: 4000, reason: 'replaced', personId: bot.person.id });
+    expect(closed).toMatchObject({ status: 201, body: { affected: 1 } });
+    expect(await client.closed).toEqual({ code: 4000, reason: 'replaced' });
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'refuseSockets', times: 1 })).status).toBe(201);
+    await expect(Client.open(d.webSocketUrl)).rejects.toThrow(/503/);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'refuseSockets' })).status).toBe(201);
+    expect((await sendJson('DELETE', `${emu.url}/_emulator/mercury/faults`, undefined)).status).toBe(204);
+    await connect(d.webSocketUrl);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'bogus' })).status).toBe(400);
+    expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'close' })).status).toBe(400);
+  });
 });

@@ -79,7 +79,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     this.ctx.dispatcher.close();
-    this.ctx.mercury.shutdown();
+    await this.ctx.mercury.shutdown();
     this.events.emit('closing');
     const server = this.server;
     this.server = undefined;

@@ -96,6 +96,8 @@ export interface FrameRecord {
   at: string;
   socketId: number;
   deviceId: string;
+  /** The device's owner. */
+  personId: string;
   /** The frame's `id` (what the client acks). */
   id: string;
   sequenceNumber: number;
@@ -346,12 +348,27 @@ export class MercuryService {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
-  /** Ends every connection (server shutdown): the clients see 1006. */
-  shutdown(): void {
-    for (const conn of [...this.connections]) {
-      this.noteClosed(conn, 1006, '', 'server');
-      conn.ws.terminate();
-    }
+  /**
+   * Ends every connection for good: a close with 1000 `Done`, after which the Webex SDK does not
+   * reconnect (so a client outliving the emulator does not retry against a closed port).
+   * Resolves once the clients have answered the close (or after `graceMs`).
+   */
+  async shutdown(graceMs = 2_000): Promise<void> {
+    const closing = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            conn.ws.terminate();
+            resolve();
+          }, graceMs);
+          conn.ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          this.closeConnection(conn, 1000, 'Done');
+        }),
+    );
+    await Promise.all(closing);
     this.wss.close();
   }
 
@@ -580,6 +597,7 @@ export class MercuryService {
       at: this.state.iso(),
       socketId: conn.record.id,
       deviceId: conn.device.id,
+      personId: conn.device.personId,
       id: body.id,
       sequenceNumber,
       eventType: body.data?.eventType ?? String((body as unknown as { type?: string }).type ?? ''),
