@@ -129,7 +129,7 @@ export function createCatchUp(options: {
     }
     if (lowWater === clearedLowWater) lowWater = null;
     if (options.connected()) await store.setMark(SEEN_MARK, startedAt);
-    logger.info({ catchUp: reason, since: sinceIso, spaces: rooms.length, messages: found, missed: fresh }, 'websocket catch-up done');
+    logger.info({ catchUp: reason, since: sinceIso, startedAt: startedAt.toISOString(), spaces: rooms.length, messages: found, missed: fresh }, 'websocket catch-up done');
   }
 
   async function run(reason: string): Promise<void> {

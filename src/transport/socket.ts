@@ -119,7 +119,7 @@ export function createSocketSupervisor(options: {
     if (first) downSince = timers.now();
     setConnected(false);
     options.onDisconnect?.(kind);
-    logger.warn({ socket: 'disconnected', kind, code: close.code, reason: close.reason }, 'websocket closed');
+    logger.warn({ socket: 'disconnected', kind, closeCode: close.code, closeReason: close.reason }, 'websocket closed');
     if (first) {
       giveUpTimer = timers.setTimeout(() => {
         if (stopped || isConnected) return;
