@@ -101,9 +101,10 @@ describe('emulator: recording metadata as Webex publishes it', () => {
     expect(m.serviceData.calledParty).toEqual({ number: expect.stringMatching(/^\+1415555\d{4}$/) });
   });
 
-  it('the details keep their own shape: ownerId a Webex ID, ownerType in lower case', async () => {
+  it('the details, as the API reference\'s sample: ownerId the same bare UUID, ownerType in lower case', async () => {
     add('details');
     const details = await getJson(`${emu.apiUrl}/convergedRecordings/details`, token);
-    expect(details.body).toMatchObject({ ownerId: alice.id, ownerType: 'user' });
+    expect(details.body).toMatchObject({ ownerId: uuidOf(alice.id), ownerType: 'user' });
+    expect((await metadata('details')).ownerId).toBe(details.body.ownerId);
   });
 });
