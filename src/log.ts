@@ -47,6 +47,8 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: undefined,
+      // "time":"2026-12-05T23:59:00.000Z" rather than milliseconds since 1970 (docs/deploy.md, "Logs").
+      timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     options.destination,

@@ -86,5 +86,7 @@ describe('start-up failures name the setting to fix', () => {
     expect(line).toMatchObject({ level: 60, msg: expect.stringContaining('could not start'), settings: expect.arrayContaining(['TOKEN_ENCRYPTION_KEY']) });
     expect((line!.problems as string[]).join('\n')).toContain('WEBEX_CLIENT_SECRET');
     expect(line!.help).toContain('.env.example');
+    // Every log line's time is an ISO 8601 timestamp (UTC), as operators read and sort them.
+    expect(line!.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 });

@@ -1,4 +1,6 @@
 import { buildHelpCard, parseCardAction, type CardAction, type HelpRow, type RecordingAction } from '../cards';
+import { oneLine, truncate } from '../cards/elements';
+import { escapeMarkdown } from '../format';
 import type { Context } from '../replies/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../errors/messages';
 import type { Services } from '../services';
@@ -133,8 +135,9 @@ const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (ser
     return 'none';
   }
   audit(services, ctx, action.recordingId, 'notes-sent');
+  const name = recordingName(result.recording.topic, action.recordingId);
   for (const note of present) {
-    const what = `the ${note.title.toLowerCase()} of recording \`${action.recordingId}\``;
+    const what = `the ${note.title.toLowerCase()} of ${name}`;
     let file;
     try {
       // The person's token, refreshed once on a 401 like every other call made with it.
@@ -147,7 +150,7 @@ const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (ser
     const extension = file.contentType.includes('json') ? 'json' : file.contentType.includes('html') ? 'html' : 'txt';
     try {
       await send({
-        markdown: `${note.title} of recording \`${action.recordingId}\``,
+        markdown: `${note.title} of ${name}`,
         file: { name: file.fileName ?? `${note.file}-${action.recordingId}.${extension}`, contentType: file.contentType, body: file.body },
       });
     } catch (err) {
@@ -156,6 +159,12 @@ const notes: ClickHandler<Extract<CardAction, { action: 'notes' }>> = async (ser
   }
   return 'ok';
 };
+
+/** A recording as replies name it: by its topic (Webex's text, escaped, one line), else by its ID. */
+function recordingName(topic: string | undefined, recordingId: string): string {
+  const words = oneLine(topic ?? '').trim();
+  return words ? `“${escapeMarkdown(truncate(words, 100))}”` : `recording \`${recordingId}\``;
+}
 
 /**
  * A reply could not be posted: say so (naming the post, not the recording) where the reply was

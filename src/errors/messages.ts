@@ -19,8 +19,11 @@ export type Operation =
   /** Exchanging the sign-in code and reading who signed in. */
   | 'sign-in';
 
-/** A row's text; `wait` is "N s" from `Retry-After`, or "a little while". */
-type Reason = string | ((wait: string) => string);
+/** A row's text; `wait` is "N s" from `Retry-After`, or "a little while"; `subject` as for the lead. */
+type Reason = string | ((wait: string, subject: string) => string);
+
+/** Where people manage their own Webex recordings besides the Webex App: Webex User Hub. */
+const USER_HUB = '[Webex User Hub](https://user.webex.com)';
 
 interface Row {
   /** Names the operation and what it was about, e.g. "Recording `abc`". */
@@ -48,8 +51,8 @@ export const ERROR_TABLE: Readonly<Record<Operation, Row>> = {
       404: 'No recording with that ID is visible to your account.',
       405: 'No recording with that ID is visible to your account.',
       410: 'This recording is no longer available.',
-      423: (wait) => `The recording is locked for now. Try again in ${wait}.`,
-      428: "Webex could not scan this recording's file for malware, so it must be downloaded from Webex directly.",
+      423: (wait, id) => `The recording is locked for now. Try again in ${wait}: send \`recording ${id}\` again then.`,
+      428: `Webex could not scan this recording's file for malware, so I can't give you its links: download it yourself from the Webex App or ${USER_HUB}.`,
     },
   },
   'list-recordings': {
@@ -79,7 +82,7 @@ export const ERROR_TABLE: Readonly<Record<Operation, Row>> = {
       403: 'Webex refused the download for your account.',
       404: 'The file is no longer there. Refresh the card for new links.',
       410: 'The file is no longer there. Refresh the card for new links.',
-      428: "Webex could not scan the file for malware, so it must be downloaded from Webex directly.",
+      428: `Webex could not scan the file for malware, so I can't fetch it for you: download it yourself from the Webex App or ${USER_HUB}.`,
     },
   },
   'sign-in': {
@@ -141,7 +144,7 @@ export function describeFailure(operation: Operation, err: unknown, subject = ''
       SHARED[err.status] ??
       (err.status >= 500 ? 'Webex is having trouble right now. Please try again later.' : `Webex answered with an error (${err.status}).`);
   }
-  const text = typeof reason === 'function' ? reason(wait) : reason;
+  const text = typeof reason === 'function' ? reason(wait, subject) : reason;
   const tracking = err.trackingId ? ` (Webex tracking ID: ${markdownValue(err.trackingId)})` : '';
   return `${lead}: ${text}${tracking}`;
 }

@@ -8,6 +8,8 @@
  * it), where it goes is fixed by the first attempt, and every post is a recorded step, so a
  * retry posts only what is still missing.
  */
+import type { AdaptiveCard } from '../cards';
+import { fixedText } from '../cards/elements';
 import type { Services } from '../services';
 import type { EventSteps } from '../inbox/steps';
 import { audienceFor, fetchRecording, lazyViewer, recordingCard, type Viewer } from '../recordings/service';
@@ -35,6 +37,13 @@ function postRefusedForGood(err: unknown): boolean {
   return err instanceof WebexApiError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 423;
 }
 
+const NEW_RECORDING = 'New recording';
+
+/** The card as Webex clients show it opens with "New recording" too (the markdown is only its fallback). */
+function withNewRecordingLine(card: AdaptiveCard): AdaptiveCard {
+  return { ...card, body: [fixedText(NEW_RECORDING, { weight: 'Bolder', color: 'Accent' }), ...card.body] };
+}
+
 export async function announceRecording(
   services: Services,
   sub: RecordingSubscription,
@@ -56,7 +65,7 @@ export async function announceRecording(
   const card = (audience: 'direct' | 'group-private' | 'group-public') => recordingCard(services, result, audience, personId);
   // `match`: a retry that finds this card already posted (its POST timed out) takes it as posted.
   const post = (to: { toPersonId: string } | { roomId: string }, built: ReturnType<typeof card>) =>
-    messenger.post(to, { markdown: `New recording\n\n${built.fallback}`, card: built.card, match: recordingId });
+    messenger.post(to, { markdown: `${NEW_RECORDING}\n\n${built.fallback}`, card: withNewRecordingLine(built.card), match: recordingId });
   logger.info({ audit: 'recording-notice', personId, recordingId, direct: where.direct, rooms: where.roomIds.length }, 'new recording announced');
   if (where.direct) await post({ toPersonId: personId }, card('direct'));
   const audience = audienceFor(services, 'group');

@@ -120,3 +120,81 @@ describe('the first hour, in-process', () => {
     for (const note of [REFRESHED, REFRESHED_REPLACING]) expect(note).not.toMatch(/updated in place|can't be/);
   });
 });
+
+describe('new-recording notices, in-process', () => {
+  let h: InProcessBot;
+  beforeEach(async () => {
+    h = await createInProcessBot();
+  });
+  afterEach(async () => {
+    h.agent.assertNoPendingInterceptors();
+    await h.close();
+  });
+
+  it('the card itself opens with "New recording", in the DM and in a group space', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const { announceRecording } = await import('../../src/notifications/announce');
+    const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
+    const seed = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/recordings/seed-sample.json'), 'utf8')) as Record<string, unknown>;
+    await h.connect(ALICE);
+    await h.say('timezone UTC');
+    h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}`, method: 'GET' }).reply(200, seed, { headers: { 'content-type': 'application/json' } });
+    h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/metadata`, method: 'GET' }).reply(404, { message: 'not found' }, { headers: { 'content-type': 'application/json' } });
+    // One attempt that performs every step (the inbox's record of steps is not what is tested here).
+    const steps = { once: <T>(perform: () => Promise<T>) => perform(), messenger: <M>(inner: M) => inner };
+    const sub = { personId: ALICE.personId, direct: true, roomIds: ['team'], webhookId: null, lastPolledAt: null, subscribedAt: h.clock.now() };
+    const before = h.messenger.posted.length;
+    const outcome = await announceRecording(h.services, sub, SEED, { steps: steps as never, eventKey: 'event-1' });
+    expect(outcome).toBe('sent');
+    const posted = h.messenger.posted.slice(before);
+    expect(posted).toHaveLength(2);
+    for (const post of posted) {
+      const body = (post.message.card as { body: Array<{ type: string; text?: string }> }).body;
+      expect(body[0]).toMatchObject({ type: 'TextBlock', text: 'New recording' });
+    }
+  });
+});
+
+describe('notes and action items, in-process', () => {
+  let h: InProcessBot;
+  beforeEach(async () => {
+    h = await createInProcessBot();
+  });
+  afterEach(async () => {
+    h.agent.assertNoPendingInterceptors();
+    await h.close();
+  });
+
+  it('name the recording by its topic, not its ID', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
+    const seed = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/recordings/seed-sample.json'), 'utf8')) as Record<string, unknown>;
+    const links = { ...(seed.temporaryDirectDownloadLinks as object), shortNotesDownloadLink: `https://webex.test/v1/convergedRecordings/${SEED}/shortNotes` };
+    await h.connect(ALICE);
+    await h.say('timezone UTC');
+    h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}`, method: 'GET' }).reply(200, { ...seed, topic: 'Budget review <@all>', temporaryDirectDownloadLinks: links }, { headers: { 'content-type': 'application/json' } });
+    h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/metadata`, method: 'GET' }).reply(404, { message: 'not found' }, { headers: { 'content-type': 'application/json' } }).persist();
+    h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/shortNotes`, method: 'GET' }).reply(200, 'the notes', { headers: { 'content-type': 'text/plain' } });
+    const posted = await h.click('card-1', { action: 'notes', recordingId: SEED });
+    expect(posted.map((p) => p.message.markdown)).toEqual(['Short notes of “Budget review &lt;\\@all\\>”']);
+  });
+});
+
+describe('423 and 428 say what to do next', () => {
+  it('423: when to ask again, and how', async () => {
+    const { describeRecordingError } = await import('../../src/errors/messages');
+    const { WebexApiError } = await import('../../src/webex/errors');
+    const text = describeRecordingError(new WebexApiError({ kind: 'http', status: 423, method: 'GET', path: '/convergedRecordings/r1', retryAfter: 45 }), 'r1');
+    expect(text).toMatch(/locked for now\. Try again in 45 s/);
+    expect(text).toMatch(/send `recording r1` again/);
+  });
+
+  it('428: where to get the file instead, with a link', async () => {
+    const { describeRecordingError } = await import('../../src/errors/messages');
+    const { WebexApiError } = await import('../../src/webex/errors');
+    const text = describeRecordingError(new WebexApiError({ kind: 'http', status: 428, method: 'GET', path: '/convergedRecordings/r1' }), 'r1');
+    expect(text).toMatch(/\]\(https:\/\/[^)]+\)/);
+  });
+});

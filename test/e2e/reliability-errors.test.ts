@@ -60,8 +60,8 @@ describe('errors by operation (e2e)', () => {
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs });
     const texts = (await replies).map((m) => m.markdown ?? '');
     const refused = world.emulator.calls.find((c) => c.method === 'POST' && c.path === '/v1/messages' && c.status === 404)!;
-    expect(texts[0]).toBe(`I couldn't post the suggested notes of recording \`${SEED}\`: Webex couldn't find the space (I may have been removed from it). (Webex tracking ID: \`${refused.trackingId}\`)`);
-    expect(texts.slice(1)).toEqual([`Short notes of recording \`${SEED}\``, `Action items of recording \`${SEED}\``]);
+    expect(texts[0]).toBe(`I couldn't post the suggested notes of “call with default”: Webex couldn't find the space (I may have been removed from it). (Webex tracking ID: \`${refused.trackingId}\`)`);
+    expect(texts.slice(1)).toEqual(['Short notes of “call with default”', 'Action items of “call with default”']);
     expect(texts.join('\n')).not.toMatch(/No recording with that ID/);
   });
 
@@ -81,7 +81,7 @@ describe('errors by operation (e2e)', () => {
     const replies = nextMessages(3);
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs });
     const posted = await replies;
-    expect(posted.map((m) => m.markdown)).toEqual([`Suggested notes of recording \`${SEED}\``, `Short notes of recording \`${SEED}\``, `Action items of recording \`${SEED}\``]);
+    expect(posted.map((m) => m.markdown)).toEqual(['Suggested notes of “call with default”', 'Short notes of “call with default”', 'Action items of “call with default”']);
     expect(posted.every((m) => (m.files ?? []).length === 1)).toBe(true);
     expect(world.emulator.tokenStats(world.alice.id).refreshGrants).toBe(grants + 1);
   });
