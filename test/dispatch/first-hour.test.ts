@@ -178,7 +178,7 @@ describe('notes and action items, in-process', () => {
     h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/metadata`, method: 'GET' }).reply(404, { message: 'not found' }, { headers: { 'content-type': 'application/json' } }).persist();
     h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/shortNotes`, method: 'GET' }).reply(200, 'the notes', { headers: { 'content-type': 'text/plain' } });
     const posted = await h.click('card-1', { action: 'notes', recordingId: SEED });
-    expect(posted.map((p) => p.message.markdown)).toEqual(['Short notes of “Budget review &lt;\\@all\\>”']);
+    expect(posted.map((p) => p.message.markdown)).toEqual(['Short notes of “Budget review \\<\u2060\\@\u2060all\\>”']);
   });
 });
 
