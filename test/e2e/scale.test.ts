@@ -4,7 +4,7 @@ import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import { allTextOf, connectPerson, createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
-import { createTestDatabase, ReplyTracker, runBounded } from './scale-traffic';
+import { createTestDatabase, ReplyTracker, runBounded, waitUntil } from './scale-traffic';
 import { DEADLINE_MS } from '../support/waiting';
 
 /**
@@ -104,9 +104,18 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
   it('answers 500 commands spread over both exactly once, with duplicates and an expiring token', async () => {
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     world.emulator.setDuplicateDeliveryRate(0.05);
-    // Webex is slow to describe the space while each instance discovers it, so that many of the
-    // first commands arrive mid-discovery (the framework would drop them, the transport queues them).
-    world.emulator.faults.add({ method: 'GET', path: `/rooms/${team}`, delayMs: 300, times: 2 });
+    // Webex holds its description of the space while each instance discovers it, until the first
+    // 50 commands have been delivered: they arrive mid-discovery (the framework would drop them,
+    // the transport queues them).
+    const discovery = world.emulator.faults.add({ method: 'GET', path: `/rooms/${team}`, hold: true, times: 2 });
+    const releasedAfterTheFirstCommands = (async () => {
+      await waitUntil(
+        () => world.emulator.faults.held(discovery) === 2 && world.emulator.deliveries.filter((d) => d.resource === 'messages' && d.status === 200).length >= CONCURRENCY,
+        DEADLINE_MS,
+        () => `(${world.emulator.faults.held(discovery)} space reads held)`,
+      );
+      world.emulator.faults.release(discovery);
+    })();
     const sent: Array<{ id: string; person: number; k: number }> = [];
     let answered = 0;
     const alice = people[0]!;
@@ -119,6 +128,7 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
       await tracker.first(asked.id);
       answered++;
     });
+    await releasedAfterTheFirstCommands;
     expect(answered).toBe(COMMANDS);
 
     // Let late copies and anything still in flight land before counting: every delivery

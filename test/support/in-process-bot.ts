@@ -12,6 +12,7 @@ import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot, type Bot } from '../../src/dispatch/bot';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
 import type { Services } from '../../src/services';
+import type { Notifications } from '../../src/notifications/types';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
@@ -103,6 +104,8 @@ export interface InProcessOptions {
    * test/support/in-process-world.ts); its own call log then shows what the bot asked.
    */
   webexApiUrl?: string;
+  /** New-recording notifications, built on the bot's services (e.g. test/support/recording-inbox.ts). */
+  notifications?: (services: Services) => Notifications;
 }
 
 export async function createInProcessBot(options: InProcessOptions = {}): Promise<InProcessBot> {
@@ -154,7 +157,8 @@ export async function createInProcessBot(options: InProcessOptions = {}): Promis
     progress: { afterMs: 60_000, timers: { setTimeout: () => undefined, clearTimeout: () => undefined } },
     recordOutcome: () => undefined,
   };
-  const bot = createBot(services);
+  const withNotifications: Services = options.notifications ? { ...services, notifications: options.notifications(services) } : services;
+  const bot = createBot(withNotifications);
   let seq = 0;
 
   const roomOf = (person: Person, roomType: 'direct' | 'group', roomId?: string): string => roomId ?? (roomType === 'direct' ? `direct-${person.personId}` : 'group-room');
@@ -172,7 +176,7 @@ export async function createInProcessBot(options: InProcessOptions = {}): Promis
     clock,
     agent,
     webex,
-    services,
+    services: withNotifications,
     webexCalls: () => (agent.getCallHistory()?.calls() ?? []).map((c) => ({ method: c.method, path: c.path })),
     say(text, { as = ALICE, roomType = 'direct', roomId } = {}) {
       const event: InboundMessage = { kind: 'message', messageId: `message-${++seq}`, ...as, roomId: roomOf(as, roomType, roomId), roomType, text };

@@ -9,6 +9,7 @@
 import { startEmulator, type Emulator, type EmulatorOptions, type PersonRole } from '../../dev/sandbox/emulator';
 import { scopeAllowed } from '../../dev/sandbox/emulator/oauth';
 import type { Person as WebexPerson } from '../../src/webex/types';
+import { notificationsOnInbox } from './recording-inbox';
 import { createInProcessBot, TestClock, type InProcessBot, type InProcessOptions, type Person, type Posted } from './in-process-bot';
 
 /** Every scope the bot asks for, as in the end-to-end suites. */
@@ -34,15 +35,29 @@ export interface InProcessWorld {
   close(): Promise<void>;
 }
 
-export async function createInProcessWorld(options: { start?: string; emulator?: EmulatorOptions; bot?: InProcessOptions } = {}): Promise<InProcessWorld> {
+/** Where the in-process bot says its recording webhook is: a local port nothing listens on (no delivery arrives; none leaves the machine). */
+export const RECORDING_WEBHOOK_URL = 'http://127.0.0.1:9/webhooks/recordings';
+
+export async function createInProcessWorld(
+  options: { start?: string; emulator?: EmulatorOptions; bot?: InProcessOptions; /** Wire `notify` (webhook mode) on the bot's real inbox. */ notifications?: boolean } = {},
+): Promise<InProcessWorld> {
   const clock = new TestClock(options.start ?? '2026-03-02T09:00:00Z');
   const emulator = await startEmulator({ ...options.emulator, now: () => clock.now().getTime() });
   const alice = emulator.addPerson({ email: 'alice@example.com', displayName: 'Alice Owner', timezone: 'Asia/Singapore' });
   const bob = emulator.addPerson({ email: 'bob@example.com', displayName: 'Bob Colleague', timezone: 'Europe/Paris' });
   const carla = emulator.addPerson({ email: 'carla@example.com', displayName: 'Carla Compliance', role: 'compliance', timezone: 'America/New_York' });
   const adam = emulator.addPerson({ email: 'adam@example.com', displayName: 'Adam Admin', role: 'admin', timezone: 'Europe/Paris' });
+  let onInbox: ReturnType<typeof notificationsOnInbox> | undefined;
   const bot = await createInProcessBot({
     ...options.bot,
+    ...(options.notifications
+      ? {
+          notifications: (services) => {
+            onInbox = notificationsOnInbox(services, { webhookUrl: RECORDING_WEBHOOK_URL, webhookSecret: 'recording-webhook-secret-for-tests', pollIntervalMs: 60_000 }, clock.now);
+            return onInbox.notifications;
+          },
+        }
+      : {}),
     clock,
     webexApiUrl: emulator.apiUrl,
     settings: { scopes: ALL_SCOPES, commandsPerMinute: 0, ...options.bot?.settings },
@@ -70,6 +85,7 @@ export async function createInProcessWorld(options: { start?: string; emulator?:
     say: (person, text, group) => bot.say(text, { as: as(person), ...where(group) }),
     click: (person, card, inputs, group) => bot.click(card.id, inputs, { as: as(person), ...where(group) }),
     async close() {
+      await onInbox?.settled();
       await bot.close();
       await emulator.close();
     },
