@@ -35,15 +35,15 @@ import type {
 export class Emulator {
   /** Base URL, e.g. http://127.0.0.1:PORT (set once listening). */
   url = '';
-  /** Emits 'call' (CallRecord), 'message' (EmulatorMessage), 'webhook-delivery' (DeliveryRecord), 'attachment-action', 'mercury-socket' (SocketRecord), 'mercury-frame' (FrameRecord). */
+  /** Emits 'call' (CallRecord), 'message' (EmulatorMessage), 'webhook-delivery' (DeliveryRecord), 'attachment-action'. */
   readonly events: EventEmitter;
-  /** Websocket mode: devices, Mercury sockets, their faults and records (see mercury.ts). */
-  readonly mercury: MercuryService;
   /** Every REST call, in arrival order (emptied in place by reset()). */
   readonly calls: CallRecord[];
   /** Every webhook delivery attempt. */
   readonly deliveries: DeliveryRecord[];
   readonly faults: Pick<FaultInjector, 'add' | 'remove' | 'clear' | 'list'>;
+  /** Websocket mode: devices, Mercury sockets, their faults and records (see mercury.ts). */
+  readonly mercury: MercuryService;
   private readonly ctx: EmulatorContext;
   private server: Server | undefined;
 
