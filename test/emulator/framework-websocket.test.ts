@@ -206,7 +206,7 @@ describe('emulator: websocket mode with webex-node-bot-framework', () => {
     await ask('recording after-refusal');
   });
 
-  it('close 4000 (replaced) and close 1000 "Done": the SDK stops for good (offline.replaced, offline.permanent)', async () => {
+  it('close 4000 (replaced), close 1000 "Done" and an unknown code: the SDK stops for good (offline.replaced, offline.permanent)', async () => {
     const mercury = framework.webex.internal.mercury;
     const replaced = sdk('offline.replaced');
     emu.mercury.close(4000, 'replaced');
@@ -220,6 +220,14 @@ describe('emulator: websocket mode with webex-node-bot-framework', () => {
     emu.mercury.close(1000, 'Done');
     expect(await permanent).toMatchObject({ code: 1000, reason: 'Done' });
     expect(mercury.connected).toBe(false);
+    previous = lastSocketId();
+    await mercury.connect();
+    await emu.mercury.waitForSocket((s) => s.id > previous);
+
+    // So does a code the SDK does not know.
+    const unknown = sdk('offline.permanent');
+    emu.mercury.close(4999, 'Something else');
+    expect((await unknown).code).toBe(4999);
     previous = lastSocketId();
     await mercury.connect();
     await emu.mercury.waitForSocket((s) => s.id > previous);

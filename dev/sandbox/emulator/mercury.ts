@@ -3,7 +3,8 @@
  * besides the REST API — the U2C service catalog, WDM device registrations and a Mercury websocket
  * carrying `conversation.activity` frames, produced from the same world events as webhooks.
  *
- * Wire (paths under the emulator's base URL, see routes/websocket.ts):
+ * This module keeps the sockets; devices.ts the registrations, activities.ts the frames' payloads,
+ * catalog.ts the catalog. Wire (paths under the emulator's base URL, see routes/websocket.ts):
  * - `GET /u2c/api/v1/limited/catalog?format=hostmap` (no token) and `GET /u2c/api/v1/catalog`
  *   (token): `{serviceLinks, hostCatalog}`; every service lives on the emulator's host, cluster
  *   `urn:TEAM:us-east-2_a` (the SDK maps it to the `us` of the IDs).
@@ -45,49 +46,15 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError } from './errors';
-import { decodeWebexId, newTrackingId, randomUUID } from './ids';
+import { activityOf } from './activities';
+import { DeviceRegistry, take, type BufferedFrame, type DeviceRecord, type DeviceView, type FrameBody } from './devices';
+import { newTrackingId, randomUUID } from './ids';
 import type { EmulatorState } from './state';
 import type { DomainEvent } from './webhooks';
 
-export const CLUSTER = 'urn:TEAM:us-east-2_a';
+export type { DeviceView };
+
 const SOCKET_PATH = /^\/mercury\/api\/v1\/apps\/wx2\/registrations\/([0-9a-f-]+)\/messages$/;
-export const EXCESSIVE_DEVICES = 'User has excessive device registrations';
-
-export interface DeviceRecord {
-  id: string;
-  url: string;
-  webSocketUrl: string;
-  personId: string;
-  name: string;
-  deviceType: string;
-  model: string;
-  created: string;
-  modificationTime: string;
-  deletedAt?: string;
-  /** Seconds a registration lives without a refresh (the SDK's ephemeral devices send it). */
-  ttl?: number;
-  /** Set when the device went away because its `ttl` ran out without a refresh. */
-  expired?: boolean;
-  /** Epoch ms of the registration or last refresh. */
-  refreshedAt: number;
-  /** Frames produced for this device (kept `bufferMs`), delivered or not. */
-  buffer: BufferedFrame[];
-  replayOnNextConnect: boolean;
-}
-
-export type DeviceView = Omit<DeviceRecord, 'buffer' | 'replayOnNextConnect' | 'refreshedAt'>;
-
-interface BufferedFrame {
-  at: number;
-  body: FrameBody;
-  delivered: boolean;
-}
-
-interface FrameBody {
-  id: string;
-  data: { eventType: string; activity?: Record<string, unknown> } & Record<string, unknown>;
-}
 
 export interface SocketRecord {
   id: number;
@@ -139,7 +106,8 @@ interface Connection {
 
 export class MercuryService {
   readonly frames: FrameRecord[] = [];
-  private readonly deviceMap = new Map<string, DeviceRecord>();
+  /** WDM registrations (see devices.ts). */
+  readonly wdm: DeviceRegistry;
   private readonly socketList: SocketRecord[] = [];
   private readonly connections = new Set<Connection>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -147,123 +115,27 @@ export class MercuryService {
   private frameSeq = 0;
   private pongsToMiss: number | 'all' = 0;
   private socketRefusals: { remaining: number | undefined; status: number } | undefined;
-  private deviceRefusals: { remaining: number | undefined; status: number } | undefined;
   private groupMessages: 'mentioned' | 'all' = 'mentioned';
-  maxDevicesPerUser = 100;
   bufferMs = 15 * 60 * 1000;
 
-  constructor(private readonly state: EmulatorState) {}
-
-  // ---- catalog --------------------------------------------------------------------------------
-
-  serviceLinks(): Record<string, string> {
-    const base = this.state.baseUrl;
-    return {
-      hydra: `${base}/v1`,
-      u2c: `${base}/u2c/api/v1`,
-      wdm: `${base}/wdm/api/v1`,
-      conversation: `${base}/conversation/api/v1`,
-      metrics: `${base}/metrics/api/v1`,
-    };
+  constructor(private readonly state: EmulatorState) {
+    this.wdm = new DeviceRegistry(state);
   }
 
-  /** The catalog in hostmap form; the limited (pre-sign-in) one has no device or conversation service. */
-  catalog(kind: 'limited' | 'full'): { serviceLinks: Record<string, string>; hostCatalog: Record<string, unknown[]>; format: 'hostmap' } {
-    const links = this.serviceLinks();
-    const names = kind === 'limited' ? ['hydra', 'u2c', 'metrics'] : Object.keys(links);
-    const serviceLinks = Object.fromEntries(names.map((n) => [n, links[n]!]));
-    const host = new URL(this.state.baseUrl).hostname;
-    // The SDK names a host's service after its first entry and finds a URL's cluster by host name.
-    const first = names.includes('conversation') ? 'conversation' : names[0]!;
-    const hostCatalog = { [host]: [first, ...names.filter((n) => n !== first)].map((n) => ({ host, ttl: -1, priority: 5, id: `${CLUSTER}:${n}` })) };
-    return { serviceLinks, hostCatalog, format: 'hostmap' };
+  /** Most live devices per person before registrations are refused like Webex's (default 100). */
+  get maxDevicesPerUser(): number {
+    return this.wdm.maxDevicesPerUser;
   }
 
-  // ---- devices --------------------------------------------------------------------------------
-
-  registerDevice(personId: string, body: Record<string, unknown>): DeviceView {
-    this.expireDevices();
-    const live = [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt);
-    if (live.length >= this.maxDevicesPerUser) throw new ApiError(403, EXCESSIVE_DEVICES);
-    if (take(this.deviceRefusals)) {
-      const status = this.deviceRefusals!.status;
-      throw new ApiError(status, status === 403 ? EXCESSIVE_DEVICES : 'Device registration failed.');
-    }
-    const id = randomUUID();
-    const base = this.state.baseUrl;
-    const now = this.state.iso();
-    const device: DeviceRecord = {
-      id,
-      url: `${base}/wdm/api/v1/devices/${id}`,
-      webSocketUrl: `${base.replace(/^http/, 'ws')}/mercury/api/v1/apps/wx2/registrations/${id}/messages`,
-      personId,
-      name: stringOr(body.name, 'unnamed'),
-      deviceType: stringOr(body.deviceType, 'UNKNOWN'),
-      model: stringOr(body.model, 'unknown'),
-      created: now,
-      modificationTime: now,
-      ...(typeof body.ttl === 'number' && body.ttl > 0 ? { ttl: body.ttl } : {}),
-      refreshedAt: this.state.now(),
-      buffer: [],
-      replayOnNextConnect: false,
-    };
-    this.deviceMap.set(id, device);
-    return deviceView(device);
-  }
-
-  /** A live device of this person, or a 404 like WDM's. */
-  requireDevice(personId: string, id: string): DeviceRecord {
-    this.expireDevices();
-    const device = this.deviceMap.get(id);
-    if (!device || device.deletedAt || device.personId !== personId) throw new ApiError(404, 'Device not found.');
-    return device;
-  }
-
-  refreshDevice(personId: string, id: string, body: Record<string, unknown>): DeviceView {
-    const device = this.requireDevice(personId, id);
-    if (typeof body.name === 'string') device.name = body.name;
-    if (typeof body.ttl === 'number' && body.ttl > 0) device.ttl = body.ttl;
-    device.modificationTime = this.state.iso();
-    device.refreshedAt = this.state.now();
-    return deviceView(device);
-  }
-
-  deleteDevice(personId: string, id: string): void {
-    this.requireDevice(personId, id).deletedAt = this.state.iso();
-  }
-
-  deleteAllDevices(personId: string): number {
-    this.expireDevices();
-    let count = 0;
-    for (const device of this.deviceMap.values()) {
-      if (device.personId !== personId || device.deletedAt) continue;
-      device.deletedAt = this.state.iso();
-      count += 1;
-    }
-    return count;
-  }
-
-  listDevices(personId: string): DeviceView[] {
-    this.expireDevices();
-    return [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt).map(deviceView);
-  }
-
-  /** Devices registered with a `ttl` and not refreshed within it are gone (checked on each use, against the emulator's clock). */
-  private expireDevices(): void {
-    const now = this.state.now();
-    for (const device of this.deviceMap.values()) {
-      if (device.deletedAt || device.ttl === undefined || now - device.refreshedAt < device.ttl * 1000) continue;
-      device.deletedAt = this.state.iso(device.refreshedAt + device.ttl * 1000);
-      device.expired = true;
-    }
+  set maxDevicesPerUser(value: number) {
+    this.wdm.maxDevicesPerUser = value;
   }
 
   // ---- observability --------------------------------------------------------------------------
 
   /** Every device ever registered, deleted ones too (with `deletedAt`). */
   devices(filter: { personId?: string } = {}): DeviceView[] {
-    this.expireDevices();
-    return [...this.deviceMap.values()].filter((d) => !filter.personId || d.personId === filter.personId).map(deviceView);
+    return this.wdm.all(filter);
   }
 
   /** Every socket ever opened, in order (copies). */
@@ -340,7 +212,7 @@ export class MercuryService {
   /** The next authorised connection of each matching device (all live ones by default) replays the device's buffer first. */
   replayOnNextConnect(filter: { personId?: string; deviceId?: string } = {}): number {
     let count = 0;
-    for (const device of this.deviceMap.values()) {
+    for (const device of this.wdm.map.values()) {
       if (device.deletedAt) continue;
       if (filter.personId && device.personId !== filter.personId) continue;
       if (filter.deviceId && device.id !== filter.deviceId) continue;
@@ -357,7 +229,7 @@ export class MercuryService {
 
   /** The next `times` device registrations (default: all until clearFaults()) are refused with `status`. */
   refuseDeviceRegistrations(times?: number, status = 403): void {
-    this.deviceRefusals = { remaining: times, status };
+    this.wdm.refuse(times, status);
   }
 
   /** Bots receive group messages only when mentioned (as with webhooks), or every one ('all'). */
@@ -368,9 +240,9 @@ export class MercuryService {
   clearFaults(): void {
     this.pongsToMiss = 0;
     this.socketRefusals = undefined;
-    this.deviceRefusals = undefined;
+    this.wdm.clearRefusals();
     for (const conn of this.connections) conn.gapPending = false;
-    for (const device of this.deviceMap.values()) device.replayOnNextConnect = false;
+    for (const device of this.wdm.map.values()) device.replayOnNextConnect = false;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -406,7 +278,7 @@ export class MercuryService {
 
   reset(): void {
     this.shutdownConnectionsOnly();
-    this.deviceMap.clear();
+    this.wdm.reset();
     this.socketList.length = 0;
     this.frames.length = 0;
     this.clearFaults();
@@ -424,11 +296,11 @@ export class MercuryService {
 
   /** A world event (the same that makes webhooks): an activity frame for every device that may see it. */
   onDomainEvent(event: DomainEvent): void {
-    if (this.deviceMap.size === 0) return;
-    this.expireDevices();
-    const activity = this.activityOf(event);
+    if (this.wdm.map.size === 0) return;
+    this.wdm.expire();
+    const activity = activityOf(this.state, event);
     if (!activity) return;
-    for (const device of this.deviceMap.values()) {
+    for (const device of this.wdm.map.values()) {
       if (device.deletedAt || !this.receives(device.personId, event)) continue;
       const body: FrameBody = { id: randomUUID(), data: { eventType: 'conversation.activity', activity } };
       const buffered: BufferedFrame = { at: this.state.now(), body, delivered: false };
@@ -454,85 +326,14 @@ export class MercuryService {
     return this.state.people.get(personId)?.isBot === true && this.state.isMember(roomId, personId);
   }
 
-  private activityOf(event: DomainEvent): Record<string, unknown> | undefined {
-    const data = event.data as Record<string, unknown>;
-    const roomId = String(data.roomId ?? '');
-    const room = this.state.rooms.get(roomId);
-    if (!room) return undefined;
-    const conversationUrl = `${this.serviceLinks().conversation}/conversations/${room.uuid}`;
-    const actor = this.state.findPerson(event.actorId);
-    const common = {
-      objectType: 'activity',
-      published: this.state.iso(),
-      actor: actor
-        ? { id: actor.uuid, objectType: 'person', entryUUID: actor.uuid, emailAddress: actor.person.emails[0], displayName: actor.person.displayName }
-        : { objectType: 'person', entryUUID: uuidOf(event.actorId) },
-      target: { id: room.uuid, objectType: 'conversation', url: conversationUrl, tags: room.type === 'direct' ? ['ONE_ON_ONE'] : [] },
-    };
-    const activityUrl = (id: string): string => `${this.serviceLinks().conversation}/activities/${id}`;
-    if (event.resource === 'messages' && (event.event === 'created' || event.event === 'deleted')) {
-      const messageUuid = uuidOf(String(data.id));
-      if (event.event === 'deleted') {
-        const id = randomUUID();
-        return { ...common, id, url: activityUrl(id), verb: 'delete', object: { id: messageUuid, objectType: 'activity' } };
-      }
-      const mentioned = Array.isArray(data.mentionedPeople) ? (data.mentionedPeople as string[]) : [];
-      const parentId = typeof data.parentId === 'string' ? data.parentId : undefined;
-      return {
-        ...common,
-        id: messageUuid,
-        url: activityUrl(messageUuid),
-        verb: 'post',
-        object: {
-          id: messageUuid,
-          objectType: 'comment',
-          ...(mentioned.length ? { mentions: { items: mentioned.map((p) => ({ id: uuidOf(p), objectType: 'person' })) } } : {}),
-        },
-        ...(parentId ? { parent: { id: uuidOf(parentId), type: 'reply' } } : {}),
-      };
-    }
-    if (event.resource === 'attachmentActions' && event.event === 'created') {
-      const actionUuid = uuidOf(String(data.id));
-      return {
-        ...common,
-        id: actionUuid,
-        url: activityUrl(actionUuid),
-        verb: 'cardAction',
-        object: { objectType: 'submit', inputs: data.inputs ?? {} },
-        parent: { id: uuidOf(String(data.messageId)), type: 'cardAction' },
-      };
-    }
-    if (event.resource === 'memberships' && event.event === 'created') {
-      const member = this.state.findPerson(String(data.personId));
-      if (!member) return undefined;
-      const id = randomUUID();
-      return {
-        ...common,
-        id,
-        url: activityUrl(id),
-        verb: 'add',
-        object: {
-          id: member.uuid,
-          objectType: 'person',
-          entryUUID: member.uuid,
-          emailAddress: member.person.emails[0],
-          displayName: member.person.displayName,
-          orgId: this.state.orgUuid,
-          roomProperties: { isModerator: Boolean(data.isModerator) },
-        },
-      };
-    }
-    return undefined;
-  }
-
   // ---- sockets --------------------------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const [path = '', query = ''] = (req.url ?? '').split('?', 2);
     const multipleConnections = new URLSearchParams(query).get('multipleConnections') === 'true';
     const match = SOCKET_PATH.exec(path);
-    this.expireDevices();
-    const device = match ? this.deviceMap.get(match[1]!) : undefined;
+    this.wdm.expire();
+    const device = match ? this.wdm.map.get(match[1]!) : undefined;
     const refuse = (status: number, text: string): void => {
       this.logUpgrade(path, status);
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -683,27 +484,3 @@ export class MercuryService {
   }
 }
 
-function deviceView(device: DeviceRecord): DeviceView {
-  const { buffer: _buffer, replayOnNextConnect: _replay, refreshedAt: _refreshedAt, ...view } = device;
-  return {
-    ...view,
-    features: { developer: [], entitlement: [], user: [] },
-  } as DeviceView;
-}
-
-/** Consumes one use of a counted refusal; true when it applies. */
-function take(refusal: { remaining: number | undefined } | undefined): boolean {
-  if (!refusal) return false;
-  if (refusal.remaining === undefined) return true;
-  if (refusal.remaining <= 0) return false;
-  refusal.remaining -= 1;
-  return true;
-}
-
-function uuidOf(webexIdOrUuid: string): string {
-  return decodeWebexId(webexIdOrUuid)?.suffix ?? webexIdOrUuid;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value ? value : fallback;
-}
