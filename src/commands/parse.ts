@@ -1,9 +1,8 @@
-import { echoTyped } from '../format';
-
 /**
  * The commands' shapes and their argument parsers, for the README's "Commands" table. Pure: no
  * I/O. Which word names which command is the registry's (`registry.ts`).
  */
+import { echoTyped } from '../format';
 
 import { RECORDING_ID } from '../webex/recording-id';
 

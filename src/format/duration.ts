@@ -6,8 +6,11 @@
  * number means: 3605 s → `1 h 0 min 5 s`, 3900 s → `1 h 5 min`, 7200 s → `2 h`, 0 → `0 s`.
  * Fractions of a second are rounded to the nearest second.
  */
+/** No recording lasts a year; a larger value is malformed and shown as unknown. */
+const MAX_DURATION_SECONDS = 366 * 24 * 3600;
+
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return 'unknown';
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_DURATION_SECONDS) return 'unknown';
   const total = Math.round(seconds);
   if (total === 0) return '0 s';
   const parts: Array<[number, string]> = [

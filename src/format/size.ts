@@ -7,8 +7,11 @@
  */
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 
+/** Beyond 1,000 PB no file is real: a larger value is malformed and shown as unknown. */
+const MAX_BYTES = 1e18;
+
 export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return 'unknown';
+  if (!Number.isFinite(bytes) || bytes < 0 || bytes >= MAX_BYTES) return 'unknown';
   if (bytes < 1000) return `${Math.round(bytes)} B`;
   let unit = Math.min(Math.floor(Math.log10(bytes) / 3), UNITS.length - 1);
   let text = roundForDisplay(bytes / 1000 ** unit);

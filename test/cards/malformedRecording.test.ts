@@ -117,7 +117,8 @@ const WHOLE: Array<[string, unknown]> = [
 
 const CASES = [...SINGLE, ...COMBINED, ...WHOLE];
 
-const BAD_WORDS = /\b(undefined|null|NaN|Infinity)\b|\[object Object\]/;
+/** Also a number in exponent form (`2.7e+304 h`): no duration or size is that large. */
+const BAD_WORDS = /\b(undefined|null|NaN|Infinity)\b|\[object Object\]|\de\+\d/;
 
 /** Every string in a card (texts, titles, URLs, data), walked with a stack. */
 function stringsOf(value: unknown): string[] {

@@ -95,7 +95,8 @@ export function liveParts(input: string, message: { markdown: string; card?: unk
   if (body.querySelector('img')) problems.push('image');
   const walker = body.ownerDocument.createTreeWalker(body, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!(node.textContent ?? '').includes(MARKER)) continue;
+    // Case-blind: the bot lowercases some inputs (owner addresses).
+    if (!(node.textContent ?? '').toUpperCase().includes(MARKER)) continue;
     const tag = node.parentElement?.tagName.toLowerCase();
     // The bot's own inline code around one plain token (an ID, a scope): the input wrote no code.
     const botsOwnCode = tag === 'code' && !input.includes('`') && PLAIN_TOKEN.test(node.textContent ?? '');
@@ -104,7 +105,7 @@ export function liveParts(input: string, message: { markdown: string; card?: unk
   for (const match of linkify.match(visible) ?? []) problems.push(`linkified text ${match.raw}`);
   if (message.card !== undefined) {
     for (const text of markdownTextsOf(message.card)) {
-      if (text.includes(MARKER) || text.includes('<@')) problems.push('hostile text in a card TextBlock or FactSet');
+      if (text.toUpperCase().includes(MARKER) || text.includes('<@')) problems.push('hostile text in a card TextBlock or FactSet');
     }
   }
   return problems;
@@ -182,6 +183,25 @@ describe.each(ROOMS)('hostile text in a $room space', ({ options }) => {
       .reply(200, { items: [] }, { headers: { 'content-type': 'application/json' } })
       .persist();
     expect(await liveReplies((input) => `recordings topic:${input}`)).toEqual([]);
+  });
+
+  it('echoes an owner address with no recordings inertly (addresses the command accepts)', async () => {
+    await h.connect(ALICE, ['spark-admin:recordings_read', 'spark:people_read']);
+    h.webex.intercept({ path: '/v1/people/me', method: 'GET' }).reply(200, { id: ALICE.personId, emails: [ALICE.personEmail], timezone: 'UTC' }).persist();
+    h.webex
+      .intercept({ path: (path) => path.startsWith('/v1/admin/convergedRecordings?'), method: 'GET' })
+      .reply(200, { items: [] }, { headers: { 'content-type': 'application/json' } })
+      .persist();
+    const owners = ['https://evil.example/ZQ@evil.com', '*ZQ*@evil.com', '_ZQ_@evil.com', '**ZQ**@evil.com', '~~ZQ~~@evil.com', '[ZQ]@evil.com', '#ZQ@evil.com', 'ZQ@evil.com'];
+    const live: string[] = [];
+    for (const owner of owners) {
+      for (const text of [`recordings owner:${owner}`, `recordings owner:${owner} 60d`]) {
+        const posted = await h.say(text, options);
+        expect(posted.map((p) => p.message.markdown).join('\n')).toMatch(/has no recordings|at most 30 days back/);
+        live.push(...describeLive(owner, posted));
+      }
+    }
+    expect(live).toEqual([]);
   });
 
   it("shows a hostile email from Webex inertly (whoami, connect)", async () => {

@@ -1,5 +1,11 @@
 import { formatDuration, formatSpan } from '../../src/format';
 
+it('shows a duration of more than a year (malformed) as unknown', () => {
+  expect(formatDuration(366 * 24 * 3600 + 1)).toBe('unknown');
+  expect(formatDuration(1e308)).toBe('unknown');
+  expect(formatDuration(366 * 24 * 3600)).toBe('8784 h');
+});
+
 describe('formatDuration', () => {
   it.each([
     [0, '0 s'],

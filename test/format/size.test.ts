@@ -1,5 +1,11 @@
 import { formatSize } from '../../src/format';
 
+it('shows a size of 1,000 PB or more (malformed) as unknown', () => {
+  expect(formatSize(1e18)).toBe('unknown');
+  expect(formatSize(1e308)).toBe('unknown');
+  expect(formatSize(999e15)).toBe('999 PB');
+});
+
 describe('formatSize: decimal units, 4 significant digits at most, 2 decimals at most', () => {
   it.each([
     [0, '0 B'],
