@@ -16,8 +16,8 @@ import { createServer } from './server';
 import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
 import { createCatchUp } from './transport/catch-up';
-import type { EventEnvelope } from './transport/envelope';
 import { createFrameworkTransport } from './transport/framework';
+import { createSocketIntake } from './transport/intake';
 import { mentionNames } from './transport/mention';
 import { createEventReader, RoomTypes } from './transport/reader';
 import type { BotIdentity } from './transport/types';
@@ -32,9 +32,6 @@ import type { Person } from './webex/types';
 export const DRAIN_TIMEOUT_MS = 25_000;
 /** Each later stop step (notifications, socket and device, server) gets at most this long. */
 export const STOP_STEP_TIMEOUT_MS = 5_000;
-/** Websocket mode: an event the store could not take is tried again for this long, then left to the catch-up. */
-const SOCKET_ACCEPT_TRIES = 6;
-const SOCKET_ACCEPT_PAUSE_MS = 500;
 
 export interface RunningBot {
   readonly identity: BotIdentity;
@@ -89,6 +86,11 @@ export async function startBot(
   const client = new WebexClient({ baseUrl: config.webexApiUrl, logger, onCall: (info) => metrics.recordWebexCall(info) });
   const me = (await client.request<Person>({ method: 'GET', path: '/people/me', token: config.botToken })).body;
   const messenger = createRestMessenger(client, config.botToken);
+
+  // Lifecycle state, read by the parts below (readiness, intake) and set by start and stop.
+  let started = false;
+  let stopping = false;
+  let closed = false;
 
   // The bot, composed without I/O. Closures below name parts defined further down; they run only once started.
   const tokens = createTokenProvider({
@@ -155,22 +157,14 @@ export async function startBot(
     needClickerEmail: config.allowedEmailDomains.length > 0,
   });
 
-  /** Websocket mode: an event into the inbox before any work; a store outage is tried through, then left to the catch-up. */
-  async function takeFromSocket(envelope: EventEnvelope): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await inbox.accept(envelope);
-        return;
-      } catch (err) {
-        if (attempt >= SOCKET_ACCEPT_TRIES || stopping) {
-          logger.error({ err: String(err), resource: envelope.resource }, 'websocket event could not be stored; the catch-up reads it again');
-          catchUp.missed(new Date(envelope.data.created ?? now().toISOString()));
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, SOCKET_ACCEPT_PAUSE_MS));
-      }
-    }
-  }
+  // Websocket mode: an event into the inbox before any work; a store outage is tried through, then left to the catch-up.
+  const takeFromSocket = createSocketIntake({
+    accept: (envelope) => inbox.accept(envelope),
+    missed: (at) => catchUp.missed(at),
+    logger,
+    now,
+    stopping: () => stopping,
+  });
 
   const transport = createFrameworkTransport({
     config,
@@ -213,9 +207,6 @@ export async function startBot(
     now,
   });
 
-  let started = false;
-  let stopping = false;
-  let closed = false;
   const app = createServer({
     logger,
     webhookSecret: config.webhookSecret,

@@ -129,6 +129,28 @@ describe('websocket mode (e2e)', () => {
     expect(all.filter((id) => tracker.replies(id).length !== 1)).toEqual([]);
   }, 180_000);
 
+  it('a card click made while the socket is down is not read back; the same card answers the next click', async () => {
+    const bot = await start();
+    const clicks = async () => {
+      const text = await fetch(`${bot.url}/metrics`).then((r) => r.text());
+      return [...text.matchAll(/^recbot_commands_total\{command="click",outcome="[^"]*"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const card = world.emulator.waitForMessage((m) => m.roomId === world.aliceDirect && m.personId === world.botPerson.id && Boolean(m.attachments?.length), 20_000);
+    world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
+    const cardId = (await card).id;
+    const before = socketsSoFar();
+    mercury().refuseSockets();
+    mercury().drop();
+    await waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 503, 10_000);
+    world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
+    mercury().clearFaults();
+    await reconnected(before);
+    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', 30_000);
+    expect(await clicks()).toBe(0);
+    world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
+    await waitUntil(async () => (await clicks()) === 1, 20_000);
+  });
+
   it('10 messages in 10 spaces the bot has never seen, at once: 10 answers', async () => {
     await start();
     const rooms = Array.from({ length: 10 }, (_, i) => {
