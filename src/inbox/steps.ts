@@ -42,6 +42,11 @@ export class EventSteps {
   /** Transient notes of this attempt and of earlier ones, by message id: their record number,
    * and whether they are deleted. */
   private readonly notes = new Map<string, { step: number; removed: boolean }>();
+  /** Notes whose post got no answer (a timeout, a lost connection, a 5xx): Webex may have
+   * posted them. Looked for among the bot's messages at their destination by `removeNotes`. */
+  private readonly unknownNotes: Array<{ step: number; to: Destination; markdown: string; done: boolean }> = [];
+  /** The bot's own person id, for finding its notes (null when not known yet). */
+  private readonly self: string | null;
   /** Notes posted in this attempt so far. */
   private notesPosted = 0;
   /** Whether this attempt posted something that is not a note. */
@@ -58,18 +63,21 @@ export class EventSteps {
     private readonly botPersonId: string | null,
     /** This attempt's number (1 for the first). */
     private readonly attempt = 1,
+    self?: string | null,
   ) {
     this.request = requestMessageOf(key);
+    this.self = self ?? botPersonId;
     for (const [step, result] of done) {
       if (step >= 0 || isNoteRemoval(step)) continue;
-      const id = (JSON.parse(result) as { note?: unknown } | null)?.note;
-      if (typeof id === 'string') this.notes.set(id, { step, removed: done.has(step - 1) });
+      const recorded = JSON.parse(result) as { note?: unknown; lookFor?: { to: Destination; markdown: string } } | null;
+      if (typeof recorded?.note === 'string') this.notes.set(recorded.note, { step, removed: done.has(step - 1) });
+      else if (recorded?.lookFor) this.unknownNotes.push({ step, ...recorded.lookFor, done: done.has(step - 1) });
     }
   }
 
   /** Loads what earlier attempts of the event recorded (nothing to load on a first attempt). */
   static async load(inbox: Inbox, key: string, attempts: number, now: () => Date, botPersonId: () => string | undefined): Promise<EventSteps> {
-    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null, attempts);
+    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null, attempts, botPersonId() ?? null);
     return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null, attempts);
   }
 
@@ -87,19 +95,57 @@ export class EventSteps {
    * throws when one could not be deleted (the event is then retried). */
   async removeNotes(inner: Messenger): Promise<void> {
     let failed: unknown;
+    const fail = (err: unknown) => {
+      failed ??= err;
+    };
+    for (const unknown of this.unknownNotes) {
+      if (!unknown.done) await this.findNote(inner, unknown).catch(fail);
+    }
     for (const [id, note] of this.notes) {
       if (note.removed) continue;
-      await this.removeNote(inner, id).catch((err: unknown) => {
-        failed ??= err;
-      });
+      await this.removeNote(inner, id).catch(fail);
     }
     if (failed !== undefined) throw failed;
   }
 
-  private async postNote(inner: Messenger, to: Destination, message: Outgoing): Promise<{ id: string }> {
-    const note = await inner.post(to, message);
+  /** The bot's messages with the note's text at its destination, not known as notes yet: taken
+   * as the note whose post got no answer (and deleted with the others). */
+  private async findNote(inner: Messenger, unknown: { step: number; to: Destination; markdown: string; done: boolean }): Promise<void> {
+    const { to } = unknown;
+    const thread = 'parentId' in to && to.parentId ? to.parentId : null;
+    let seen: Message[] | undefined;
+    if (thread && 'roomId' in to && inner.threadReplies) seen = await inner.threadReplies(to.roomId, thread);
+    else if (inner.recentPosts) seen = await inner.recentPosts(to);
+    if (seen && this.self !== null) {
+      for (const m of seen) {
+        if (m.personId !== this.self || this.notes.has(m.id) || (m.markdown ?? m.text) !== unknown.markdown) continue;
+        this.notes.set(m.id, { step: this.nextNoteStep(), removed: false });
+      }
+    }
+    unknown.done = true;
+    await this.inbox.recordStep(this.key, unknown.step - 1, 'null', this.now()).catch(() => undefined);
+  }
+
+  private nextNoteStep(): number {
     this.notesPosted += 1;
-    const step = -(this.attempt * NOTES_PER_ATTEMPT * 2 + this.notesPosted * 2);
+    return -(this.attempt * NOTES_PER_ATTEMPT * 2 + this.notesPosted * 2);
+  }
+
+  private async postNote(inner: Messenger, to: Destination, message: Outgoing): Promise<{ id: string }> {
+    let note: { id: string };
+    try {
+      note = await inner.post(to, message);
+    } catch (err) {
+      // No answer, or a 5xx: Webex may have posted it all the same.
+      const status = (err as { status?: unknown }).status;
+      if (typeof status !== 'number' || status === 0 || status >= 500) {
+        const lookFor = { step: this.nextNoteStep(), to, markdown: message.markdown, done: false };
+        this.unknownNotes.push(lookFor);
+        await this.inbox.recordStep(this.key, lookFor.step, JSON.stringify({ lookFor: { to, markdown: message.markdown } }), this.now()).catch(() => undefined);
+      }
+      throw err;
+    }
+    const step = this.nextNoteStep();
     this.notes.set(note.id, { step, removed: false });
     // Unrecorded (the store is away), it is still deleted by this attempt.
     await this.inbox.recordStep(this.key, step, JSON.stringify({ note: note.id }), this.now()).catch(() => undefined);

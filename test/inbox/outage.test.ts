@@ -148,6 +148,29 @@ describe('outages: what the person reads', () => {
     expect(messenger.removed).toEqual(['m-1']);
   });
 
+  it('a progress note whose POST got no answer (Webex posted it anyway) is found in the thread and deleted', async () => {
+    const messenger = fakeMessenger();
+    const thread: Message[] = [];
+    const slow: Messenger = {
+      ...messenger,
+      async post(to, message) {
+        if (!message.transient) return messenger.post(to, message);
+        // Webex posts the note, but its answer never reaches the bot (a timeout).
+        thread.push({ id: 'late-note', personId: BOT, markdown: message.markdown } as Message, { id: 'theirs', personId: 'someone', markdown: message.markdown } as Message);
+        throw Object.assign(new Error('POST /messages timed out'), { status: 0 });
+      },
+      threadReplies: async () => thread,
+    };
+    const w = worker(async (_event, steps) => {
+      const m = steps.messenger(slow);
+      await m.post({ roomId: 'g', parentId: 'n4' }, { markdown: 'Looking up recording b …', transient: true }).catch(() => undefined);
+      await m.post({ roomId: 'g', parentId: 'n4' }, { markdown: 'the card', card: {} });
+    }, slow);
+    await attempt(w, 'messages:created:n4');
+    expect(w.settled).toEqual(['done']);
+    expect(messenger.removed).toEqual(['late-note']);
+  });
+
   it('a note already gone (404) counts as deleted', async () => {
     const key = 'messages:created:n3';
     await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 1000) }, new Date(0));

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { Client } from 'pg';
 import { silentLogger } from '../../src/log';
 import { createStore, StoreUnavailableError, type Store } from '../../src/store';
 import { asStoreError } from '../../src/store/errors';
+import { lockHolder } from '../support/sqlite-lock';
 import { TcpProxy } from '../support/tcp-proxy';
 import { POSTGRES_URL, tokens, uid } from './helpers';
 
@@ -77,41 +77,6 @@ describe('Postgres going away (a proxy of the test cut between the store and the
     await eventually(works(store));
   });
 });
-
-/** Another process holding `BEGIN EXCLUSIVE` on the file until told to commit. */
-function lockHolder(file: string): { locked: Promise<void>; release(): Promise<void>; child: ChildProcessWithoutNullStreams } {
-  const script = `
-    const Database = require('better-sqlite3');
-    const db = new Database(process.argv[1]);
-    db.exec('BEGIN EXCLUSIVE');
-    db.exec("INSERT INTO person_settings (person_id) VALUES ('lock-holder')");
-    process.stdout.write('locked\\n');
-    process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); });
-  `;
-  const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd() });
-  let out = '';
-  const seen = (word: string) =>
-    new Promise<void>((resolve, reject) => {
-      const look = () => {
-        if (out.includes(word)) resolve();
-      };
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        look();
-      });
-      child.once('exit', () => (out.includes(word) ? resolve() : reject(new Error(`lock holder exited before "${word}"`))));
-    });
-  const locked = seen('locked');
-  const released = seen('released');
-  return {
-    child,
-    locked,
-    async release() {
-      child.stdin.write('go\n');
-      await released;
-    },
-  };
-}
 
 describe('SQLite locked by another process', () => {
   let dir: string;

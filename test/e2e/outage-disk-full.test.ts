@@ -1,0 +1,106 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorld, startBotProcess, type BotProcess, type World } from './harness';
+import { ReplyTracker, waitUntil } from './scale-traffic';
+
+/** A small tmpfs of the test's own, when this machine lets it mount one (root in CI); else null. */
+function mountSmallTmpfs(): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'recbot-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmdirSync(dir);
+    return null;
+  }
+}
+
+const mounted = mountSmallTmpfs();
+const describeIfMounted = mounted ? describe : describe.skip;
+if (!mounted) process.stdout.write('outage-disk-full: skipped, a tmpfs cannot be mounted here (needs root, or CAP_SYS_ADMIN)\n');
+
+/** Fills the file system with one file until it is full. */
+function fill(dir: string): string {
+  const filler = join(dir, 'filler');
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch {
+    // ENOSPC: full.
+  } finally {
+    closeSync(fd);
+  }
+  return filler;
+}
+
+describeIfMounted('disk full under the SQLite file (e2e, on a small tmpfs)', () => {
+  const dir = mounted!;
+  let world: World;
+  let bot: BotProcess;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    bot = await startBotProcess(world.emulator, world.botToken, {
+      COMMANDS_PER_MINUTE: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await bot?.stop('SIGKILL');
+    await world?.emulator.close();
+    try {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left for the machine's cleanup.
+    }
+  });
+
+  it('no reply on top of an answer, nothing acknowledged that is not stored, and work resumes once there is room', async () => {
+    const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
+    const say = () => world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true }).id;
+    const deliveredOf = (ids: string[]) => world.emulator.deliveries.filter((d) => d.resource === 'messages' && ids.includes(d.dataId));
+    const asked = Array.from({ length: 10 }, say);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 30_000);
+
+    // Commands on their way (some stored, some being answered) when the disk fills up.
+    asked.push(...Array.from({ length: 10 }, say));
+    await waitUntil(() => deliveredOf(asked).length >= 13, 30_000);
+    const filler = fill(dir);
+    const underFull = Array.from({ length: 10 }, say);
+    asked.push(...underFull);
+    await waitUntil(() => deliveredOf(underFull).length === underFull.length, 60_000);
+    unlinkSync(filler);
+
+    const after = Array.from({ length: 10 }, say);
+    asked.push(...after);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 60_000);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+    const answered2xx = new Set(deliveredOf(asked).filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
+    const statusOf = () => {
+      const db = new Database(join(dir, 'bot.sqlite'), { readonly: true });
+      try {
+        const rows = db.prepare('SELECT event_key, status FROM inbox_events').all() as Array<{ event_key: string; status: string }>;
+        return new Map(rows.filter((r) => asked.includes(r.event_key.split(':')[2]!)).map((r) => [r.event_key.split(':')[2]!, r.status]));
+      } finally {
+        db.close();
+      }
+    };
+    await waitUntil(() => [...statusOf().values()].every((s) => s === 'done'), 60_000);
+    const stored = new Set(statusOf().keys());
+    const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
+    process.stdout.write(`disk full e2e: ${JSON.stringify({ asked: asked.length, answered2xx: answered2xx.size, stored: stored.size, replies })}\n`);
+    expect(bot.child.exitCode).toBeNull();
+    expect([...answered2xx].sort()).toEqual([...stored].sort());
+    expect(asked.filter((id) => stored.has(id) && tracker.replies(id).length !== 1)).toEqual([]);
+    expect(asked.filter((id) => !stored.has(id) && tracker.replies(id).length > 0)).toEqual([]);
+    tracker.stop();
+  }, 180_000);
+});
