@@ -3,6 +3,7 @@
  * renderer and markdown-it, a description of the sandbox's world (`/api/sandbox`), and a
  * same-origin proxy from `/api/*` to the emulator's control API (`/_emulator/*`), SSE included.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,8 +88,11 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   const app = express();
   app.disable('x-powered-by');
 
+  // `run` tells this start of the sandbox from the next one (the emulator's IDs repeat): an open
+  // page that reconnects to another run starts again, and says so.
+  const run = randomUUID();
   app.get('/api/sandbox', (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'no-store').json(options.describe());
+    res.set('Cache-Control', 'no-store').json({ ...(options.describe() as object), run });
   });
   app.get('/api/zone', async (req: Request, res: Response) => {
     const zone = await options.zoneOf(String(req.query.person ?? '')).catch(() => null);

@@ -131,7 +131,7 @@ describe.each(TRANSPORTS)('personal answers, wording and buttons (e2e, %s mode)'
     it('timezone auto before sign-in reads as a sentence', async () => {
       const reply = await ask(dave, daveDirect, 'timezone auto');
       expect(reply.markdown).not.toMatch(/from no time zone/);
-      expect(reply.markdown).toContain("once you connect");
+      expect(reply.markdown).toContain("until you connect");
     });
 
     it('timezone Asia/Kathmandu echoes the name given', async () => {

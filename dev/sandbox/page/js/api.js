@@ -1,12 +1,22 @@
 // The page's calls to its server: the sandbox description, and the emulator's control API
 // proxied under /api (POST /api/say, POST /api/click, GET /api/rooms/:id/messages, …).
 
+/** What the page says when its server does not answer at all (the browser only says "Failed to fetch"). */
+export const STOPPED = 'The sandbox has stopped: run npm start again, and this page reconnects by itself.';
+
 async function request(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    const err = new Error(STOPPED);
+    err.stopped = true;
+    throw err;
+  }
   const text = await res.text();
   let data;
   try {

@@ -1,10 +1,10 @@
 // The sandbox page: pick who you are and where, talk to the bot, click its cards, and watch
 // the Webex API calls it makes. State lives in the URL hash (#as=owner&in=direct).
-import { api } from './api.js';
+import { api, STOPPED } from './api.js';
 import { Conversation } from './conversation.js';
 import { renderFixtures } from './fixtures.js';
 import { Inspector } from './inspector.js';
-import { avatar, el, toast } from './util.js';
+import { avatar, el, notice, toast } from './util.js';
 
 const $ = (id) => document.getElementById(id);
 const QUICK_COMMANDS = ['help', 'connect', 'whoami', 'recordings', 'timezone', 'notify on', 'disconnect'];
@@ -177,7 +177,8 @@ async function send(text) {
     if ($('input').value.trim() === trimmed) $('input').value = '';
     autosize();
   } catch (err) {
-    toast(err.message, 'error');
+    if (err.stopped) notice(err.message);
+    else toast(err.message, 'error');
   } finally {
     $('send').disabled = false;
     $('input').focus();
@@ -247,7 +248,16 @@ function onCall(call) {
 function connectEvents() {
   const status = $('status');
   const events = api.events();
-  events.addEventListener('open', () => {
+  events.addEventListener('open', async () => {
+    // A sandbox started again is a new emulator with new people and spaces: start the page again.
+    const now = await api.sandbox().catch(() => null);
+    if (now && now.run !== info.run) {
+      sessionStorage.setItem('recbot-sandbox-restarted', '1');
+      location.reload();
+      return;
+    }
+    // Back: the "stopped" sentence goes (a "restarted" one stays until the next).
+    if ($('notice').textContent === STOPPED) notice('');
     status.className = 'status live';
     status.querySelector('.status-text').textContent = 'live · emulator connected';
     // Catch up on whatever happened while the stream was down.
@@ -256,7 +266,7 @@ function connectEvents() {
   });
   events.addEventListener('error', () => {
     status.className = 'status down';
-    status.querySelector('.status-text').textContent = 'reconnecting…';
+    status.querySelector('.status-text').textContent = 'sandbox stopped · reconnecting…';
   });
   events.addEventListener('message', (e) => onMessage(JSON.parse(e.data)));
   events.addEventListener('call', (e) => onCall(JSON.parse(e.data)));
@@ -305,6 +315,10 @@ async function newCallRecording() {
 
 async function boot() {
   info = await api.sandbox();
+  if (sessionStorage.getItem('recbot-sandbox-restarted')) {
+    sessionStorage.removeItem('recbot-sandbox-restarted');
+    notice('The sandbox restarted: the chat and the Webex API calls start again empty (the emulator keeps nothing between runs).');
+  }
   readHash();
   writeHash();
   conversation = new Conversation($('messages'), { who, me, bot: info.bot, nameOf, onOpenUrl: openUrl, onSubmit: submit, fileLink });

@@ -124,6 +124,10 @@ export class Conversation {
     if (text && cards.length > 0) {
       body.append(el('details', { class: 'fallback' }, el('summary', { text: 'Fallback text (notifications, clients without cards)' }), text));
     }
+    for (const attachment of cards) {
+      // The card as the bot posted it, for whoever builds or debugs cards.
+      body.append(el('details', { class: 'fallback' }, el('summary', { text: 'Card JSON' }), el('pre', { class: 'card-json', 'data-testid': 'card-json', text: JSON.stringify(attachment.content, null, 2) })));
+    }
     if (message.warnings && message.warnings.length) {
       body.append(el('div', { class: 'msg-warn', text: `Webex clients would have trouble with this card: ${message.warnings.join('; ')}` }));
     }

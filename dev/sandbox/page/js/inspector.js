@@ -144,6 +144,6 @@ export class Inspector {
       el('span', { class: 'caller', title: label.detail }, who ? avatar(who) : null, el('span', { class: 'caller-name', text: label.short })),
     );
     row.addEventListener('click', () => (detail.hidden = !detail.hidden));
-    return el('div', { class: 'call', 'data-testid': 'call', 'data-recording': this.isRecordingCall(call) ? '1' : '0', 'data-status': String(call.status) }, row, detail);
+    return el('div', { class: 'call', 'data-testid': 'call', 'data-recording': this.isRecordingCall(call) ? '1' : '0', 'data-status': String(call.status), 'data-tracking-id': call.trackingId || '' }, row, detail);
   }
 }

@@ -62,3 +62,10 @@ export function toast(message, kind = '') {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (node.hidden = true), kind === 'error' ? 6000 : 2500);
 }
+
+/** A sentence that stays until it no longer applies (the sandbox stopped, or restarted). */
+export function notice(message) {
+  const node = document.getElementById('notice');
+  node.textContent = message;
+  node.hidden = !message;
+}

@@ -1,0 +1,54 @@
+import type { Browser } from 'playwright-core';
+import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import { launchChromium, say } from './browser';
+
+/** The page's layout at a laptop's 1280 px and a phone's 390 px, in Debian's Chromium. */
+
+jest.setTimeout(40_000);
+
+let sandbox: Sandbox | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+}, 40_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await sandbox?.close();
+});
+
+async function open(width: number, height: number) {
+  const context = await browser!.newContext({ viewport: { width, height }, locale: 'en-US' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  await page.goto(`${sandbox!.url}/#as=owner&in=direct`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, context };
+}
+
+/** Lines of text an element spans (its height over its line height). */
+const lines = (selector: string) => (el: Element) => {
+  const style = getComputedStyle(el);
+  return Math.round(el.getBoundingClientRect().height / parseFloat(style.lineHeight));
+};
+
+test("at 1280 px the chat header's 'You are' line is not squeezed into a column, and no persona name wraps on its badge", async () => {
+  const { page, context } = await open(1280, 800);
+  const as = page.locator('.chat-as');
+  await expect(as.evaluate(lines('.chat-as'))).resolves.toBe(1);
+  const names = await page.locator('.pick-name').evaluateAll((nodes) =>
+    nodes.map((n) => Math.round(n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight))),
+  );
+  expect(names.every((n) => n === 1)).toBe(true);
+  await context.close();
+});
+
+test('at 390 px most of the screen below the pickers is left for the messages', async () => {
+  const { page, context } = await open(390, 844);
+  await say(page, 'help');
+  await page.getByTestId('bot-message').first().waitFor();
+  const box = (await page.getByTestId('messages').boundingBox())!;
+  expect(box.height).toBeGreaterThanOrEqual(450);
+  await context.close();
+});
