@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import type { CallRecord, EmulatorMessage } from '../sandbox/emulator';
-import { criticalPath, formatPath, medianIndex } from './critical-path';
+import { criticalPath, describeCall, formatPath, medianIndex } from './critical-path';
 import { createBenchWorld, createBotDatabase, seedAccounts, startChildBot, type BenchWorld, type ChildBot } from './load';
 
 const ENTRIES = {
@@ -36,6 +36,18 @@ interface CaseResult {
   bot: string;
   name: string;
   samples: Sample[];
+  /** Samples that got no answer (each printed once, with the last calls). */
+  unanswered?: string[];
+}
+
+/** A case's sample, or the reason there is none (no answer in time): the other cases still run. */
+async function attempt(unanswered: string[], work: () => Promise<Sample>): Promise<Sample | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    unanswered.push(err instanceof Error ? err.message : String(err));
+    return undefined;
+  }
 }
 
 /** What one action waits for: the `count`-th bot message after it that matches. */
@@ -51,13 +63,13 @@ class Runner {
   ) {}
 
   /** Runs `act`, waits for the answer, and takes the Webex calls made from `act` to the answer from the call log. */
-  async measure(act: () => void, expect: Expect): Promise<Sample> {
+  async measure(act: () => void, expect: Expect, label = 'a case'): Promise<Sample> {
     const { emulator } = this.world;
     const want = expect.count ?? 1;
     let seen = 0;
     let onMessage: ((m: EmulatorMessage) => void) | undefined;
     const answered = new Promise<number>((resolvePromise, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30_000);
+      const timer = setTimeout(() => reject(new Error(`${label}: no answer within 15 s (last calls: ${emulator.calls.slice(-6).map((c) => `${describeCall(c)} ${c.status}`).join(', ')})`)), 15_000);
       onMessage = (m: EmulatorMessage) => {
         if (m.personId !== this.world.botId || !expect.match(m)) return;
         if (++seen < want) return;
@@ -121,16 +133,22 @@ async function floorCases(name: 'raw' | 'echo', options: LatencyOptions): Promis
   const runner = new Runner(world, options.rttMs);
   const known: Sample[] = [];
   const fresh: Sample[] = [];
+  const missed = { known: [] as string[], fresh: [] as string[] };
   try {
     await runner.quiet();
     for (let i = 0; i < options.samples; i++) {
       const person = world.people[i]!;
       const room = world.directs[i]!;
       // The space is seen once before its measured message.
-      await runner.measure(() => world.emulator.say({ as: person.id, roomId: room, text: 'hello' }), { match: (m) => m.roomId === room });
-      known.push(await runner.measure(() => world.emulator.say({ as: person.id, roomId: room, text: 'hello again' }), { match: (m) => m.roomId === room }));
-      const group = world.emulator.createGroupRoom(`New space ${i}`, [person.id, world.botId]).id;
-      fresh.push(await runner.measure(() => world.emulator.say({ as: person.id, roomId: group, text: 'hello', mentionBot: true }), { match: (m) => m.roomId === group }));
+      await runner.measure(() => world.emulator.say({ as: person.id, roomId: room, text: 'hello' }), { match: (m) => m.roomId === room }, 'echo, first message');
+      const k = await attempt(missed.known, () => runner.measure(() => world.emulator.say({ as: person.id, roomId: room, text: 'hello again' }), { match: (m) => m.roomId === room }, 'echo, known space'));
+      if (k) known.push(k);
+      // A 1:1 space the bot has not seen (the framework discovers a 1:1 space with three reads).
+      const newcomer = world.emulator.addPerson({ email: `newcomer${i}@example.com`, displayName: `Newcomer ${i}` });
+      const fresh1to1 = world.emulator.createDirectRoom(newcomer.id, world.botId).id;
+      const f = await attempt(missed.fresh, () => runner.measure(() => world.emulator.say({ as: newcomer.id, roomId: fresh1to1, text: 'hello' }), { match: (m) => m.roomId === fresh1to1 }, 'echo, new space'));
+      if (f) fresh.push(f);
+      await runner.quiet();
     }
   } finally {
     await bot.stop();
@@ -138,8 +156,8 @@ async function floorCases(name: 'raw' | 'echo', options: LatencyOptions): Promis
   }
   const label = name === 'raw' ? 'raw floor' : 'echo bot';
   return [
-    { bot: label, name: 'echo, known space', samples: known },
-    { bot: label, name: 'echo, new space', samples: fresh },
+    { bot: label, name: 'echo, known space', samples: known, unanswered: missed.known },
+    { bot: label, name: 'echo, new space', samples: fresh, unanswered: missed.fresh },
   ];
 }
 
@@ -178,7 +196,14 @@ async function botCases(options: LatencyOptions): Promise<CaseResult[]> {
   const bot: ChildBot = await startChildBot(world, ENTRIES.bot, {}, [], { database });
   const runner = new Runner(world, options.rttMs);
   const results = new Map<string, Sample[]>();
-  const add = (name: string, sample: Sample) => results.set(name, [...(results.get(name) ?? []), sample]);
+  const missed = new Map<string, string[]>();
+  const add = async (name: string, work: Promise<Sample>) => {
+    if (!results.has(name)) results.set(name, []);
+    if (!missed.has(name)) missed.set(name, []);
+    const sample = await attempt(missed.get(name)!, () => work);
+    if (sample) results.get(name)!.push(sample);
+    else await runner.quiet();
+  };
   const { emulator } = world;
   try {
     await runner.quiet();
@@ -187,33 +212,33 @@ async function botCases(options: LatencyOptions): Promise<CaseResult[]> {
       const room = world.directs[i]!;
       const id = world.recordingIds[i]!;
       const say = (text: string, expect: Expect, roomId = room, mentionBot = false) =>
-        runner.measure(() => emulator.say({ as: person.id, roomId, text, mentionBot }), expect);
+        runner.measure(() => emulator.say({ as: person.id, roomId, text, mentionBot }), expect, text);
       const cardIn = (roomId: string, recordingId?: string) => (m: EmulatorMessage) =>
         m.roomId === roomId && hasCard(m) && (!recordingId || JSON.stringify(m.attachments).includes(recordingId));
-      add('first view, new space', await say(`recording ${id}`, { match: cardIn(room, id) }));
-      add('the same again', await say(`recording ${id}`, { match: cardIn(room, id) }));
-      add('recordings list', await say('recordings', { match: cardIn(room) }));
-      add('three IDs, to the third card', await say(`recording ${extra(i, 1)} ${extra(i, 2)} ${extra(i, 3)}`, { match: cardIn(room), count: 3 }));
+      await add('first view, new space', say(`recording ${id}`, { match: cardIn(room, id) }));
+      await add('the same again', say(`recording ${id}`, { match: cardIn(room, id) }));
+      await add('recordings list', say('recordings', { match: cardIn(room) }));
+      await add('three IDs, to the third card', say(`recording ${extra(i, 1)} ${extra(i, 2)} ${extra(i, 3)}`, { match: cardIn(room), count: 3 }));
       // The group card (not measured), then its "Send me the download links" click.
       const groupCard = await new Promise<EmulatorMessage>((resolvePromise, reject) => {
         emulator.waitForMessage((m) => m.personId === world.botId && cardIn(world.group, id)(m), 30_000).then(resolvePromise, reject);
         emulator.say({ as: person.id, roomId: world.group, text: `recording ${id}`, mentionBot: true });
       });
       await runner.quiet();
-      add('"Send me the download links" click', await runner.measure(() => emulator.click({ as: person.id, messageId: groupCard.id, inputs: sendLinksData(groupCard) }), { match: cardIn(room, id) }));
+      await add('"Send me the download links" click', runner.measure(() => emulator.click({ as: person.id, messageId: groupCard.id, inputs: sendLinksData(groupCard) }), { match: cardIn(room, id) }, 'click'));
       // Notifications on (not measured), then a new recording of a call with a number, and one with a person.
       await say('notify on', { match: (m) => m.roomId === room });
       const byNumber = `bench-new-${i}-n`;
-      add('notification', await runner.measure(() => emulator.newRecording({ owner: person.id, id: byNumber, call: { direction: 'outgoing', other: { number: '+15550100' } } }), { match: cardIn(room, byNumber) }));
+      await add('notification', runner.measure(() => emulator.newRecording({ owner: person.id, id: byNumber, call: { direction: 'outgoing', other: { number: '+15550100' } } }), { match: cardIn(room, byNumber) }, 'notification'));
       const named = emulator.addPerson({ email: `caller${i}@example.com`, displayName: `Caller ${i}` });
       const byPerson = `bench-new-${i}-p`;
-      add('notification, name to look up', await runner.measure(() => emulator.newRecording({ owner: person.id, id: byPerson, call: { direction: 'incoming', other: { personId: named.id } } }), { match: cardIn(room, byPerson) }));
+      await add('notification, name to look up', runner.measure(() => emulator.newRecording({ owner: person.id, id: byPerson, call: { direction: 'incoming', other: { personId: named.id } } }), { match: cardIn(room, byPerson) }, 'notification with a name'));
     }
   } finally {
     await bot.stop();
     await emulator.close();
   }
-  return [...results].map(([name, s]) => ({ bot: 'bot', name, samples: s }));
+  return [...results].map(([name, s]) => ({ bot: 'bot', name, samples: s, unanswered: missed.get(name) ?? [] }));
 }
 
 function median(values: number[]): number {
@@ -231,7 +256,14 @@ export function formatLatencyReport(results: readonly CaseResult[], options: Lat
     `${'bot'.padEnd(10)}${'case'.padEnd(38)}${'time (ms)'.padStart(10)}${'calls'.padStart(7)}${'in a row'.padStart(10)}`,
   ];
   const paths: string[] = [];
+  const problems: string[] = [];
   for (const r of results) {
+    const missed = r.unanswered ?? [];
+    if (missed.length > 0) problems.push(`${r.bot}, ${r.name}: ${missed.length} of ${missed.length + r.samples.length} samples; the first: ${missed[0]}`);
+    if (r.samples.length === 0) {
+      lines.push(`${r.bot.padEnd(10)}${r.name.padEnd(38)}${'no answer'.padStart(10)}`);
+      continue;
+    }
     const times = r.samples.map((s) => s.ms);
     const at = medianIndex(times);
     const sample = r.samples[at]!;
@@ -241,7 +273,7 @@ export function formatLatencyReport(results: readonly CaseResult[], options: Lat
     );
     paths.push(`${r.bot}, ${r.name} (${sample.ms.toFixed(0)} ms, ${sample.chain.length} in a row):`, `  event → ${formatPath(sample.chain, sample.calls)}`);
   }
-  return [...lines, '', 'critical path of the median sample:', ...paths].join('\n');
+  return [...lines, '', 'critical path of the median sample:', ...paths, ...(problems.length > 0 ? ['', 'samples with no answer:', ...problems] : [])].join('\n');
 }
 
 export async function runLatency(options: LatencyOptions): Promise<string> {

@@ -290,11 +290,27 @@ export async function driveLoad(world: BenchWorld, commands: number, concurrency
  * is the first bot message in that space after it). Command i goes to person (i * stride) % N,
  * so consecutive commands come from spaces far apart and no space has two commands in flight.
  */
-export async function driveDirectLoad(world: BenchWorld, commands: number, concurrency: number, replyTimeoutMs = 30_000): Promise<LoadResult> {
+export async function driveDirectLoad(
+  world: BenchWorld,
+  commands: number,
+  concurrency: number,
+  options: { pattern?: 'round-robin' | 'zipf'; replyTimeoutMs?: number } = {},
+): Promise<LoadResult> {
   const { emulator } = world;
+  const replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
   const people = world.people.length;
   if (people < concurrency) throw new Error('direct load needs at least as many people as the concurrency');
   const stride = strideFor(people);
+  const zipf = options.pattern === 'zipf' ? zipfSampler(people, 1) : undefined;
+  const busy = new Set<number>();
+  /** Round robin: command i from person (i * stride) % N. Zipf: a person drawn by rank, skipping one whose command is in flight. */
+  const personFor = (i: number): number => {
+    if (!zipf) return (i * stride) % people;
+    for (;;) {
+      const person = (zipf() * stride) % people;
+      if (!busy.has(person)) return person;
+    }
+  };
   const waiting = new Map<string, (at: number) => void>();
   const repliesByRoom = new Map<string, number>();
   const onMessage = (m: EmulatorMessage) => {
@@ -310,7 +326,8 @@ export async function driveDirectLoad(world: BenchWorld, commands: number, concu
   const worker = async () => {
     while (next < commands) {
       const i = next++;
-      const person = (i * stride) % people;
+      const person = personFor(i);
+      busy.add(person);
       const room = world.directs[person]!;
       askedByRoom.set(room, (askedByRoom.get(room) ?? 0) + 1);
       const sentAt = performance.now();
@@ -323,6 +340,7 @@ export async function driveDirectLoad(world: BenchWorld, commands: number, concu
         });
         emulator.say({ as: world.people[person]!.id, roomId: room, text: `recording ${world.recordingIds[person]}` });
       });
+      busy.delete(person);
       if (answeredAt !== null) latenciesMs.push(answeredAt - sentAt);
     }
   };
@@ -343,4 +361,34 @@ function strideFor(n: number): number {
   let stride = Math.max(1, Math.floor(n * 0.618));
   while (gcd(stride, n) !== 1) stride++;
   return stride;
+}
+
+/**
+ * Ranks 0..n-1 drawn with probability proportional to 1 / (rank + 1)^s (Zipf: a few people speak
+ * often, most rarely), from a seeded generator so that every run asks alike.
+ */
+export function zipfSampler(n: number, s: number, seed = 42): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, s);
+  let state = seed >>> 0;
+  const random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => {
+    const target = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 }

@@ -125,9 +125,12 @@ async function spacesOne(people: number): Promise<SpacesRun> {
     // As warm as the larger runs (the JIT has seen as many commands) before it is measured.
     if (people < SPACES_WARM_UP) await driveDirectLoad(world, SPACES_WARM_UP - people, CONCURRENCY);
     const figures = await measured([bot], COMMANDS, () => driveDirectLoad(world, COMMANDS, CONCURRENCY));
-    const run: SpacesRun = { spaces: people, figures, rssBytes: bot.rssBytes(), rssAfterDiscoveryBytes: rssAfterDiscovery, discoveryAnswered: discovery.answered };
-    printRun(`${people} spaces`, figures, `  RSS now ${(run.rssBytes / 1048576).toFixed(1)} MiB`);
-    return run;
+    const rssBytes = bot.rssBytes();
+    printRun(`${people} spaces`, figures, `  RSS now ${(rssBytes / 1048576).toFixed(1)} MiB`);
+    // The same again as people speak: a few often, most rarely.
+    const zipf = await measured([bot], COMMANDS, () => driveDirectLoad(world, COMMANDS, CONCURRENCY, { pattern: 'zipf' }));
+    printRun(`  Zipf`, zipf);
+    return { spaces: people, figures, zipf, rssBytes, rssAfterDiscoveryBytes: rssAfterDiscovery, discoveryAnswered: discovery.answered };
   } finally {
     await bot.stop();
     await world.emulator.close();
@@ -135,7 +138,9 @@ async function spacesOne(people: number): Promise<SpacesRun> {
 }
 
 async function spaces(): Promise<void> {
-  process.stdout.write(`\n== spaces: one command per direct space, then ${COMMANDS} more over all of them, concurrency ${CONCURRENCY}\n`);
+  process.stdout.write(
+    `\n== spaces: one command per direct space, then ${COMMANDS} more over all of them (round robin, the worst case), then ${COMMANDS} more as people speak (Zipf: a few often, most rarely), concurrency ${CONCURRENCY}\n`,
+  );
   const runs: SpacesRun[] = [];
   for (const people of SPACES) runs.push(await spacesOne(people));
   process.stdout.write(`\n${formatSpacesReport(runs)}\n`);

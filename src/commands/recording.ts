@@ -23,15 +23,15 @@ export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: str
     });
     return 'invalid';
   }
+  const viewer = lazyViewer(services, ctx.personId);
+  const fetches = command.ids.map((id) => viewer().then((v) => fetchRecording(services, v, id)));
+  // Each is awaited in turn below; one that fails before its turn is not an unhandled rejection.
+  for (const fetch of fetches) fetch.catch(() => undefined);
   if (command.tooMany) {
     await ctx.reply({ markdown: 'I can look up at most 5 recordings per message; here are the first 5.' });
   }
   const audience = audienceFor(services, ctx.roomType);
   const outcomes: AnswerOutcome[] = [];
-  const viewer = lazyViewer(services, ctx.personId);
-  const fetches = command.ids.map((id) => viewer().then((v) => fetchRecording(services, v, id)));
-  // Each is awaited in turn below; one that fails before its turn is not an unhandled rejection.
-  for (const fetch of fetches) fetch.catch(() => undefined);
   try {
     for (const [i, id] of command.ids.entries()) outcomes.push(await answerRecording(services, ctx, viewer, id, audience, undefined, fetches[i] as Promise<FetchResult>));
   } catch (err) {
