@@ -111,11 +111,9 @@ export class EventSteps {
   /** The bot's messages with the note's text at its destination, not known as notes yet: taken
    * as the note whose post got no answer (and deleted with the others). */
   private async findNote(inner: Messenger, unknown: { step: number; to: Destination; markdown: string; done: boolean }): Promise<void> {
-    const { to } = unknown;
-    const thread = 'parentId' in to && to.parentId ? to.parentId : null;
-    let seen: Message[] | undefined;
-    if (thread && 'roomId' in to && inner.threadReplies) seen = await inner.threadReplies(to.roomId, thread);
-    else if (inner.recentPosts) seen = await inner.recentPosts(to);
+    // Only where Webex lets a bot list its own messages (a 1:1 space): in a group thread the
+    // note stays (docs/operations.md, "Operating properties").
+    const seen = inner.recentPosts ? await inner.recentPosts(unknown.to) : null;
     if (seen && this.self !== null) {
       for (const m of seen) {
         if (m.personId !== this.self || this.notes.has(m.id) || (m.markdown ?? m.text) !== unknown.markdown) continue;

@@ -148,7 +148,7 @@ describe('outages: what the person reads', () => {
     expect(messenger.removed).toEqual(['m-1']);
   });
 
-  it('a progress note whose POST got no answer (Webex posted it anyway) is found in the thread and deleted', async () => {
+  it('a progress note whose POST got no answer (Webex posted it anyway) is found among the bot\'s 1:1 messages and deleted', async () => {
     const messenger = fakeMessenger();
     const thread: Message[] = [];
     const slow: Messenger = {
@@ -159,12 +159,12 @@ describe('outages: what the person reads', () => {
         thread.push({ id: 'late-note', personId: BOT, markdown: message.markdown } as Message, { id: 'theirs', personId: 'someone', markdown: message.markdown } as Message);
         throw Object.assign(new Error('POST /messages timed out'), { status: 0 });
       },
-      threadReplies: async () => thread,
+      recentPosts: async () => thread,
     };
     const w = worker(async (_event, steps) => {
       const m = steps.messenger(slow);
-      await m.post({ roomId: 'g', parentId: 'n4' }, { markdown: 'Looking up recording b …', transient: true }).catch(() => undefined);
-      await m.post({ roomId: 'g', parentId: 'n4' }, { markdown: 'the card', card: {} });
+      await m.post({ roomId: 'direct-room' }, { markdown: 'Looking up recording b …', transient: true }).catch(() => undefined);
+      await m.post({ roomId: 'direct-room' }, { markdown: 'the card', card: {} });
     }, slow);
     await attempt(w, 'messages:created:n4');
     expect(w.settled).toEqual(['done']);
