@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -44,7 +45,7 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
   function eventOf(messageId: string): { status: string; attempts: number } | undefined {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare('SELECT status, attempts FROM inbox_events WHERE event_key = ?').get(`messages:created:${messageId}`) as { status: string; attempts: number } | undefined;
+      return db.prepare('SELECT status, attempts FROM inbox_events WHERE event_key = ?').get(`messages:created:${idCore(messageId)}`) as { status: string; attempts: number } | undefined;
     } finally {
       db.close();
     }

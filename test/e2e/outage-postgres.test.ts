@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -77,10 +78,11 @@ describe('Postgres outage (e2e)', () => {
 
     const deliveries = deliveredOf(asked);
     const answered2xx = new Set(deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
-    const keyOf = (id: string) => `messages:created:${id}`;
+    const keyOf = (id: string) => `messages:created:${idCore(id)}`;
     // Every event stored is finished (positive sign that the inbox has caught up).
     await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), 60_000);
-    const stored = new Set(Object.keys(await storedKeys(asked.map(keyOf))).map((k) => k.split(':')[2]!));
+    const storedNow = await storedKeys(asked.map(keyOf));
+    const stored = new Set(asked.filter((id) => keyOf(id) in storedNow));
     const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
     const counts = { asked: asked.length, answered2xx: answered2xx.size, stored: stored.size, replies };
     process.stdout.write(`postgres outage e2e: ${JSON.stringify(counts)}\n`);

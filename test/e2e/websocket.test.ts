@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idCore } from '../../src/transport/envelope';
+import { DEADLINE_MS } from '../support/waiting';
 import { createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
 import { createTestDatabase, ReplyTracker, waitUntil } from './scale-traffic';
 
@@ -26,7 +27,7 @@ describe('websocket mode (e2e)', () => {
   const mention = (text = 'help') => world.emulator.say({ as: world.bob.id, roomId: world.group, text, mentionBot: true }).id;
   /** Resolves once a socket opened after `after` sockets is authorised (the bot is back). */
   const reconnected = async (after: number) => {
-    await waitUntil(() => mercury().sockets().filter((s) => s.personId === world.botPerson.id && s.authorizedAt).length > after && openSockets().length > 0, 60_000);
+    await waitUntil(() => mercury().sockets().filter((s) => s.personId === world.botPerson.id && s.authorizedAt).length > after && openSockets().length > 0, DEADLINE_MS);
   };
   const socketsSoFar = () => mercury().sockets().filter((s) => s.personId === world.botPerson.id && s.authorizedAt).length;
 
@@ -46,7 +47,7 @@ describe('websocket mode (e2e)', () => {
     await start();
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const asked = mention();
-    await tracker.first(asked, 20_000);
+    await tracker.first(asked, DEADLINE_MS);
     const reads = world.emulator.calls.filter((c) => c.method === 'GET' && c.path.includes(asked));
     expect(reads.map((c) => c.path)).toEqual([`/v1/messages/${asked}`]);
     tracker.stop();
@@ -78,13 +79,13 @@ describe('websocket mode (e2e)', () => {
       await reconnected(before);
     }
     while (asked.length < 200) asked.push(mention());
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 120_000, () => `(${asked.filter((id) => tracker.replies(id).length > 0).length} of ${asked.length} answered)`);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 2 * DEADLINE_MS, () => `(${asked.filter((id) => tracker.replies(id).length > 0).length} of ${asked.length} answered)`);
     // Positive sign that the catch-up after the last reconnect is over: one started after it has finished.
-    const lastBack = () => Math.max(...bot.logs().filter((l) => l.msg === 'websocket connected again').map((l) => Number(l.time)));
+    const lastBack = () => Math.max(...bot.logs().filter((l) => l.msg === 'websocket connected again').map((l) => Date.parse(String(l.time))));
     const caughtUp = () => bot.logs().some((l) => l.msg === 'websocket catch-up done' && Date.parse(String(l.startedAt)) >= lastBack());
-    await waitUntil(caughtUp, 30_000, () => JSON.stringify(bot.logs().filter((l) => /websocket|catch-up/.test(String(l.msg)))));
+    await waitUntil(caughtUp, DEADLINE_MS, () => JSON.stringify(bot.logs().filter((l) => /websocket|catch-up/.test(String(l.msg)))));
     const last = mention();
-    await tracker.first(last, 20_000);
+    await tracker.first(last, DEADLINE_MS);
     tracker.stop();
     expect(asked).toHaveLength(200);
     expect(asked.filter((id) => tracker.replies(id).length !== 1)).toEqual([]);
@@ -94,7 +95,7 @@ describe('websocket mode (e2e)', () => {
     expect(Number(/recbot_socket_disconnects_total\{kind="transient"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(5);
     expect(metrics).toMatch(/recbot_socket_disconnects_total\{kind="permanent"\} [1-9]/);
     expect(metrics).toMatch(/recbot_socket_disconnects_total\{kind="replaced"\} [1-9]/);
-  }, 240_000);
+  }, 4 * DEADLINE_MS);
 
   it('SIGKILL with 30 in flight and 10 sent while down: after a restart all 40 answered, none twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'recbot-ws-kill-'));
@@ -102,7 +103,7 @@ describe('websocket mode (e2e)', () => {
     let bot = await start({ PORT: port }, dataDir);
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const warm = mention();
-    await tracker.first(warm, 20_000);
+    await tracker.first(warm, DEADLINE_MS);
     // Webex is slow to answer the bot's reads: the 30 are stored, none answered, at the kill.
     world.emulator.faults.add({ method: 'GET', path: /^\/v1\/messages\/[^/?]+$/, delayMs: 30_000 });
     const inFlight = Array.from({ length: 30 }, () => mention());
@@ -115,19 +116,19 @@ describe('websocket mode (e2e)', () => {
         db.close();
       }
     };
-    await waitUntil(() => keys.every((k) => stored().has(k)), 20_000);
+    await waitUntil(() => keys.every((k) => stored().has(k)), DEADLINE_MS);
     expect(await bot.stop('SIGKILL')).toBeNull();
     world.emulator.faults.clear();
     const whileDown = Array.from({ length: 10 }, () => mention());
     bot = await start({ PORT: port }, dataDir);
     const all = [...inFlight, ...whileDown];
-    await waitUntil(() => all.every((id) => tracker.replies(id).length > 0), 90_000, () => `(${all.filter((id) => tracker.replies(id).length > 0).length} of 40)`);
-    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', 20_000);
+    await waitUntil(() => all.every((id) => tracker.replies(id).length > 0), 2 * DEADLINE_MS, () => `(${all.filter((id) => tracker.replies(id).length > 0).length} of 40)`);
+    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', DEADLINE_MS);
     const last = mention();
-    await tracker.first(last, 20_000);
+    await tracker.first(last, DEADLINE_MS);
     tracker.stop();
     expect(all.filter((id) => tracker.replies(id).length !== 1)).toEqual([]);
-  }, 180_000);
+  }, 4 * DEADLINE_MS);
 
   it('a card click made while the socket is down is not read back; the same card answers the next click', async () => {
     const bot = await start();
@@ -135,20 +136,20 @@ describe('websocket mode (e2e)', () => {
       const text = await fetch(`${bot.url}/metrics`).then((r) => r.text());
       return [...text.matchAll(/^recbot_commands_total\{command="click",outcome="[^"]*"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     };
-    const card = world.emulator.waitForMessage((m) => m.roomId === world.aliceDirect && m.personId === world.botPerson.id && Boolean(m.attachments?.length), 20_000);
+    const card = world.emulator.waitForMessage((m) => m.roomId === world.aliceDirect && m.personId === world.botPerson.id && Boolean(m.attachments?.length), DEADLINE_MS);
     world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'help' });
     const cardId = (await card).id;
     const before = socketsSoFar();
     mercury().refuseSockets();
     mercury().drop();
-    await waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 503, 10_000);
+    await waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 503, DEADLINE_MS);
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
     mercury().clearFaults();
     await reconnected(before);
-    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', 30_000);
+    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', DEADLINE_MS);
     expect(await clicks()).toBe(0);
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
-    await waitUntil(async () => (await clicks()) === 1, 20_000);
+    await waitUntil(async () => (await clicks()) === 1, DEADLINE_MS);
   });
 
   it('10 messages in 10 spaces the bot has never seen, at once: 10 answers', async () => {
@@ -157,7 +158,7 @@ describe('websocket mode (e2e)', () => {
       const person = world.emulator.addPerson({ email: `new${i}@example.com`, displayName: `New ${i}` });
       return { person, room: world.emulator.createDirectRoom(person.id, world.botPerson.id).id };
     });
-    const answered = rooms.map(({ room }) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id, 30_000));
+    const answered = rooms.map(({ room }) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id, DEADLINE_MS));
     for (const { person, room } of rooms) world.emulator.say({ as: person.id, roomId: room, text: 'help' });
     await expect(Promise.all(answered)).resolves.toHaveLength(10);
   });
@@ -167,37 +168,37 @@ describe('websocket mode (e2e)', () => {
     try {
       const env = { DATABASE_URL: db.url, TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
       await Promise.all([start(env), start(env)]);
-      await waitUntil(() => openSockets().length === 2, 20_000);
+      await waitUntil(() => openSockets().length === 2, DEADLINE_MS);
       expect(new Set(openSockets().map((s) => s.deviceId)).size).toBe(2);
       const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
       const asked = Array.from({ length: 20 }, () => mention());
-      await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 60_000);
+      await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
       // Every frame went to both devices.
       for (const id of asked.slice(0, 3)) {
         expect(new Set(mercury().frames.filter((f) => f.activityId && idCore(id) === f.activityId.toLowerCase()).map((f) => f.deviceId)).size).toBe(2);
       }
       const last = mention();
-      await tracker.first(last, 20_000);
+      await tracker.first(last, DEADLINE_MS);
       tracker.stop();
       expect(asked.filter((id) => tracker.replies(id).length !== 1)).toEqual([]);
     } finally {
       for (const bot of bots.splice(0)) await bot.stop('SIGKILL');
       await db.drop();
     }
-  }, 120_000);
+  }, 4 * DEADLINE_MS);
 
   it('/readyz answers 503 and the metric says 0 while the socket is down; a long outage exits 1', async () => {
     const bot = await start({ WEBSOCKET_GIVE_UP_MINUTES: '0.1' });
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
     mercury().refuseSockets();
     mercury().drop();
-    await waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 503, 10_000);
+    await waitUntil(async () => (await fetch(`${bot.url}/readyz`)).status === 503, DEADLINE_MS);
     expect(await (await fetch(`${bot.url}/metrics`)).text()).toMatch(/recbot_socket_connected 0/);
     expect(bot.logs().some((l) => l.msg === 'websocket closed')).toBe(true);
-    await waitUntil(() => bot.child.exitCode !== null, 30_000);
+    await waitUntil(() => bot.child.exitCode !== null, DEADLINE_MS);
     expect(bot.child.exitCode).toBe(1);
     expect(bot.logs().some((l) => l.msg === 'websocket could not reconnect; giving up')).toBe(true);
-  }, 60_000);
+  }, 4 * DEADLINE_MS);
 
   it('SIGTERM: exit 0, the socket closed by the bot and its device deleted', async () => {
     const bot = await start();
@@ -219,7 +220,7 @@ describe('websocket mode (e2e)', () => {
     db.prepare("UPDATE marks SET at = at - 600000 WHERE name LIKE 'device:%'").run();
     db.close();
     const bot = await start({}, dataDir);
-    await bot.waitForLog((l) => l.msg === 'leftover websocket devices deleted', 20_000);
+    await bot.waitForLog((l) => l.msg === 'leftover websocket devices deleted', DEADLINE_MS);
     expect(liveDevices().map((d) => d.id)).not.toContain(leftover);
     expect(liveDevices().map((d) => d.id)).toContain(openSockets()[0]!.deviceId);
   });
