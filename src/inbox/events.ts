@@ -46,7 +46,8 @@ export function inboundEventKey(event: InboundEvent): string {
   return event.kind === 'message' ? `messages:created:${idCore(event.messageId)}` : `attachmentActions:created:${idCore(event.actionId)}`;
 }
 
-/** The message a `messages` event is about (the person's request), from the event's key. */
+/** The message a `messages` event is about (the person's request), from the event's key: the
+ * UUID inside its Webex ID (compare with `sameId`). */
 export function requestMessageOf(key: string): string | null {
   const prefix = 'messages:created:';
   return key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : null;

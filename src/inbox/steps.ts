@@ -1,6 +1,7 @@
 import type { Destination, Messenger, Outgoing } from '../replies/messenger';
 import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
+import { sameId } from '../transport/envelope';
 import { requestMessageOf } from './events';
 
 /** Notes an attempt may post (their record numbers are per attempt). */
@@ -214,7 +215,7 @@ export class EventSteps {
       candidates = seen;
       same = (m) => firstLine(m.markdown ?? m.text ?? '') === firstLine(message.markdown) && JSON.stringify(m.attachments ?? []).includes(matched);
     } else {
-      const at = seen.findIndex((m) => m.id === this.request);
+      const at = seen.findIndex((m) => sameId(m.id, this.request ?? undefined));
       // The request is not among the recent messages there: nothing to tell the posts apart by.
       if (at < 0) return undefined;
       candidates = seen.slice(at + 1);
