@@ -206,7 +206,7 @@ describe('emulator: websocket mode with webex-node-bot-framework', () => {
     await ask('recording after-refusal');
   });
 
-  it('close 4000 (replaced) and close 1000 "Done": the SDK stops for good (offline.replaced, offline.permanent)', async () => {
+  it('close 4000 (replaced), close 1000 "Done" and an unknown code: the SDK stops for good (offline.replaced, offline.permanent)', async () => {
     const mercury = framework.webex.internal.mercury;
     const replaced = sdk('offline.replaced');
     emu.mercury.close(4000, 'replaced');
@@ -223,7 +223,25 @@ describe('emulator: websocket mode with webex-node-bot-framework', () => {
     previous = lastSocketId();
     await mercury.connect();
     await emu.mercury.waitForSocket((s) => s.id > previous);
+
+    // So does a code the SDK does not know.
+    const unknown = sdk('offline.permanent');
+    emu.mercury.close(4999, 'Something else');
+    expect((await unknown).code).toBe(4999);
+    previous = lastSocketId();
+    await mercury.connect();
+    await emu.mercury.waitForSocket((s) => s.id > previous);
     await ask('recording after-permanent');
+  });
+
+  it('a refused device registration fails a second framework\'s start with Webex\'s message', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Framework = require('webex-node-bot-framework');
+    const second = new Framework({ token: bot.token, logger: { log() {}, error() {}, debug() {}, info() {} } });
+    emu.mercury.refuseDeviceRegistrations(1);
+    await expect(second.start()).rejects.toThrow(/User has excessive device registrations/);
+    expect(emu.calls.filter((c) => c.method === 'POST' && c.path === '/wdm/api/v1/devices').map((c) => c.status).slice(-1)).toEqual([403]);
+    expect(emu.mercury.devices()).toHaveLength(1);
   });
 
   it('stop(): the framework deletes its device but leaves the socket open', async () => {

@@ -30,7 +30,7 @@ class Client {
   }
 
   static async open(url: string, token?: string): Promise<Client> {
-    const ws = new WebSocket(`${url}?outboundWireFormat=text&bufferStates=true&aliasHttpStatus=true`);
+    const ws = new WebSocket(`${url}${url.includes('?') ? '&' : '?'}outboundWireFormat=text&bufferStates=true&aliasHttpStatus=true`);
     const client = new Client(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -315,5 +315,36 @@ describe('emulator: websocket mode on the wire', () => {
     await connect(d.webSocketUrl);
     expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'bogus' })).status).toBe(400);
     expect((await sendJson('POST', `${emu.url}/_emulator/mercury/faults`, undefined, { kind: 'close' })).status).toBe(400);
+  });
+
+  it('lets a device registered with a ttl expire unless refreshed, on the emulator\'s clock', async () => {
+    await emu.close();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    emu = await startEmulator({ now: () => clock });
+    bot = emu.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
+    const reg = await sendJson('POST', `${emu.url}/wdm/api/v1/devices`, bot.token, { name: 'eph', ttl: 1800 });
+    const kept = await sendJson('POST', `${emu.url}/wdm/api/v1/devices`, bot.token, { name: 'kept' });
+    clock += 1000 * 1000;
+    expect((await sendJson('PUT', reg.body.url, bot.token, { ttl: 1800 })).status).toBe(200);
+    clock += 1799 * 1000;
+    expect((await getJson(`${emu.url}/wdm/api/v1/devices`, bot.token)).body.devices).toHaveLength(2);
+    clock += 1000;
+    expect((await getJson(`${emu.url}/wdm/api/v1/devices`, bot.token)).body.devices.map((d: any) => d.id)).toEqual([kept.body.id]);
+    expect(emu.mercury.devices().find((d) => d.id === reg.body.id)).toMatchObject({ expired: true, deletedAt: new Date(clock).toISOString() });
+    await expect(Client.open(reg.body.webSocketUrl)).rejects.toThrow(/404/);
+  });
+
+  it('keeps both sockets of a device when both ask multipleConnections=true', async () => {
+    const d = await device();
+    const url = `${d.webSocketUrl}?multipleConnections=true`;
+    const one = await Client.open(url, bot.token);
+    const two = await Client.open(url, bot.token);
+    clients.push(one, two);
+    for (const c of [one, two]) await c.next((f) => f.data?.eventType === 'mercury.buffer_state');
+    const direct = emu.createDirectRoom(alice.id, bot.person.id);
+    const m = emu.say({ as: alice.id, roomId: direct.id, text: 'hi' });
+    const uuid = Buffer.from(m.id, 'base64').toString().split('/').pop();
+    for (const c of [one, two]) await c.next((f) => f.data?.activity?.id === uuid);
+    expect(emu.mercury.openSockets()).toHaveLength(2);
   });
 });

@@ -48,8 +48,8 @@ export function buildApp(ctx: EmulatorContext, control: Router): express.Express
   app.use('/v1', v1);
 
   app.use('/downloads', downloadsRouter(ctx.recordings));
-  app.use('/u2c/api/v1', u2cRouter(ctx.mercury));
-  app.use('/wdm/api/v1', wdmRouter(ctx.mercury));
+  app.use('/u2c/api/v1', u2cRouter(state));
+  app.use('/wdm/api/v1', wdmRouter(ctx.mercury.wdm));
   app.use('/metrics/api/v1', metricsRouter());
   app.use((_req, res) => sendWebexError(res, 404));
   app.use(webexErrorHandler);

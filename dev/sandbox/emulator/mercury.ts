@@ -3,19 +3,24 @@
  * besides the REST API — the U2C service catalog, WDM device registrations and a Mercury websocket
  * carrying `conversation.activity` frames, produced from the same world events as webhooks.
  *
- * Wire (paths under the emulator's base URL, see routes/websocket.ts):
+ * This module keeps the sockets; devices.ts the registrations, activities.ts the frames' payloads,
+ * catalog.ts the catalog. Wire (paths under the emulator's base URL, see routes/websocket.ts):
  * - `GET /u2c/api/v1/limited/catalog?format=hostmap` (no token) and `GET /u2c/api/v1/catalog`
  *   (token): `{serviceLinks, hostCatalog}`; every service lives on the emulator's host, cluster
  *   `urn:TEAM:us-east-2_a` (the SDK maps it to the `us` of the IDs).
  * - `POST|GET|DELETE /wdm/api/v1/devices`, `GET|PUT|DELETE /wdm/api/v1/devices/{id}`; at most
  *   `maxDevicesPerUser` live devices per person (403 "User has excessive device registrations").
+ *   A device registered with `ttl` (the SDK's `ephemeral` devices) is gone once `ttl` seconds of
+ *   the emulator's clock pass without a refresh (PUT).
  * - `POST /metrics/api/v1/clientmetrics` (and anything else under /metrics): 204.
  * - `ws://…/mercury/api/v1/apps/wx2/registrations/{deviceId}/messages`: the client sends
  *   `{id, type:'authorization', data:{token:'Bearer …'}}`; the server answers
  *   `mercury.buffer_state` first, then activity frames; pings `{id, type:'ping'}` are answered
  *   `{id, type:'pong'}`; the client acks frames `{messageId, type:'ack'}`. Every server frame has an
  *   `id` and a `sequenceNumber` counting from 1 on each connection. A second connection to the same
- *   device closes the first with 4000 `replaced`. Unknown or deleted device: the upgrade is answered 404.
+ *   device closes the first with 4000 `replaced`, unless both asked `multipleConnections=true`.
+ *   Unknown, deleted or expired device: the upgrade is answered 404. Deleting a device does not
+ *   close its socket (no more frames are sent on it).
  * - Who receives what: every live device of a person who may see the event (the webhook rules:
  *   a bot sees group messages only when mentioned, unless `setGroupMessages('all')`); card clicks
  *   go to the card's author. Activities carry IDs, not text (the SDK reads messages over REST).
@@ -40,43 +45,15 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError } from './errors';
-import { decodeWebexId, newTrackingId, randomUUID } from './ids';
+import { activityOf } from './activities';
+import { DeviceRegistry, take, type BufferedFrame, type DeviceRecord, type DeviceView, type FrameBody } from './devices';
+import { newTrackingId, randomUUID } from './ids';
 import type { EmulatorState } from './state';
 import type { DomainEvent } from './webhooks';
 
-export const CLUSTER = 'urn:TEAM:us-east-2_a';
+export type { DeviceView };
+
 const SOCKET_PATH = /^\/mercury\/api\/v1\/apps\/wx2\/registrations\/([0-9a-f-]+)\/messages$/;
-export const EXCESSIVE_DEVICES = 'User has excessive device registrations';
-
-export interface DeviceRecord {
-  id: string;
-  url: string;
-  webSocketUrl: string;
-  personId: string;
-  name: string;
-  deviceType: string;
-  model: string;
-  created: string;
-  modificationTime: string;
-  deletedAt?: string;
-  /** Frames produced for this device (kept `bufferMs`), delivered or not. */
-  buffer: BufferedFrame[];
-  replayOnNextConnect: boolean;
-}
-
-export type DeviceView = Omit<DeviceRecord, 'buffer' | 'replayOnNextConnect'>;
-
-interface BufferedFrame {
-  at: number;
-  body: FrameBody;
-  delivered: boolean;
-}
-
-interface FrameBody {
-  id: string;
-  data: { eventType: string; activity?: Record<string, unknown> } & Record<string, unknown>;
-}
 
 export interface SocketRecord {
   id: number;
@@ -118,6 +95,8 @@ interface Connection {
   record: SocketRecord;
   ws: WebSocket;
   device: DeviceRecord;
+  /** Asked with `multipleConnections=true` (the SDK's ephemeral devices): not replaced by a later socket. */
+  multipleConnections: boolean;
   authorized: boolean;
   nextSequence: number;
   gapPending: boolean;
@@ -126,7 +105,8 @@ interface Connection {
 
 export class MercuryService {
   readonly frames: FrameRecord[] = [];
-  private readonly deviceMap = new Map<string, DeviceRecord>();
+  /** WDM registrations (see devices.ts). */
+  readonly wdm: DeviceRegistry;
   private readonly socketList: SocketRecord[] = [];
   private readonly connections = new Set<Connection>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -134,104 +114,27 @@ export class MercuryService {
   private frameSeq = 0;
   private pongsToMiss: number | 'all' = 0;
   private socketRefusals: { remaining: number | undefined; status: number } | undefined;
-  private deviceRefusals: { remaining: number | undefined; status: number } | undefined;
   private groupMessages: 'mentioned' | 'all' = 'mentioned';
-  maxDevicesPerUser = 100;
   bufferMs = 15 * 60 * 1000;
 
-  constructor(private readonly state: EmulatorState) {}
-
-  // ---- catalog --------------------------------------------------------------------------------
-
-  serviceLinks(): Record<string, string> {
-    const base = this.state.baseUrl;
-    return {
-      hydra: `${base}/v1`,
-      u2c: `${base}/u2c/api/v1`,
-      wdm: `${base}/wdm/api/v1`,
-      conversation: `${base}/conversation/api/v1`,
-      metrics: `${base}/metrics/api/v1`,
-    };
+  constructor(private readonly state: EmulatorState) {
+    this.wdm = new DeviceRegistry(state);
   }
 
-  /** The catalog in hostmap form; the limited (pre-sign-in) one has no device or conversation service. */
-  catalog(kind: 'limited' | 'full'): { serviceLinks: Record<string, string>; hostCatalog: Record<string, unknown[]>; format: 'hostmap' } {
-    const links = this.serviceLinks();
-    const names = kind === 'limited' ? ['hydra', 'u2c', 'metrics'] : Object.keys(links);
-    const serviceLinks = Object.fromEntries(names.map((n) => [n, links[n]!]));
-    const host = new URL(this.state.baseUrl).hostname;
-    // The SDK names a host's service after its first entry and finds a URL's cluster by host name.
-    const first = names.includes('conversation') ? 'conversation' : names[0]!;
-    const hostCatalog = { [host]: [first, ...names.filter((n) => n !== first)].map((n) => ({ host, ttl: -1, priority: 5, id: `${CLUSTER}:${n}` })) };
-    return { serviceLinks, hostCatalog, format: 'hostmap' };
+  /** Most live devices per person before registrations are refused like Webex's (default 100). */
+  get maxDevicesPerUser(): number {
+    return this.wdm.maxDevicesPerUser;
   }
 
-  // ---- devices --------------------------------------------------------------------------------
-
-  registerDevice(personId: string, body: Record<string, unknown>): DeviceView {
-    const live = [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt);
-    if (live.length >= this.maxDevicesPerUser) throw new ApiError(403, EXCESSIVE_DEVICES);
-    if (take(this.deviceRefusals)) {
-      const status = this.deviceRefusals!.status;
-      throw new ApiError(status, status === 403 ? EXCESSIVE_DEVICES : 'Device registration failed.');
-    }
-    const id = randomUUID();
-    const base = this.state.baseUrl;
-    const now = this.state.iso();
-    const device: DeviceRecord = {
-      id,
-      url: `${base}/wdm/api/v1/devices/${id}`,
-      webSocketUrl: `${base.replace(/^http/, 'ws')}/mercury/api/v1/apps/wx2/registrations/${id}/messages`,
-      personId,
-      name: stringOr(body.name, 'unnamed'),
-      deviceType: stringOr(body.deviceType, 'UNKNOWN'),
-      model: stringOr(body.model, 'unknown'),
-      created: now,
-      modificationTime: now,
-      buffer: [],
-      replayOnNextConnect: false,
-    };
-    this.deviceMap.set(id, device);
-    return deviceView(device);
-  }
-
-  /** A live device of this person, or a 404 like WDM's. */
-  requireDevice(personId: string, id: string): DeviceRecord {
-    const device = this.deviceMap.get(id);
-    if (!device || device.deletedAt || device.personId !== personId) throw new ApiError(404, 'Device not found.');
-    return device;
-  }
-
-  refreshDevice(personId: string, id: string, body: Record<string, unknown>): DeviceView {
-    const device = this.requireDevice(personId, id);
-    if (typeof body.name === 'string') device.name = body.name;
-    device.modificationTime = this.state.iso();
-    return deviceView(device);
-  }
-
-  deleteDevice(personId: string, id: string): void {
-    this.requireDevice(personId, id).deletedAt = this.state.iso();
-  }
-
-  deleteAllDevices(personId: string): number {
-    let count = 0;
-    for (const device of this.deviceMap.values()) {
-      if (device.personId !== personId || device.deletedAt) continue;
-      device.deletedAt = this.state.iso();
-      count += 1;
-    }
-    return count;
-  }
-
-  listDevices(personId: string): DeviceView[] {
-    return [...this.deviceMap.values()].filter((d) => d.personId === personId && !d.deletedAt).map(deviceView);
+  set maxDevicesPerUser(value: number) {
+    this.wdm.maxDevicesPerUser = value;
   }
 
   // ---- observability --------------------------------------------------------------------------
 
   /** Every device ever registered, deleted ones too (with `deletedAt`). */
   devices(filter: { personId?: string } = {}): DeviceView[] {
-    return [...this.deviceMap.values()].filter((d) => !filter.personId || d.personId === filter.personId).map(deviceView);
+    return this.wdm.all(filter);
   }
 
   /** Every socket ever opened, in order (copies). */
@@ -308,7 +211,7 @@ export class MercuryService {
   /** The next authorised connection of each matching device (all live ones by default) replays the device's buffer first. */
   replayOnNextConnect(filter: { personId?: string; deviceId?: string } = {}): number {
     let count = 0;
-    for (const device of this.deviceMap.values()) {
+    for (const device of this.wdm.map.values()) {
       if (device.deletedAt) continue;
       if (filter.personId && device.personId !== filter.personId) continue;
       if (filter.deviceId && device.id !== filter.deviceId) continue;
@@ -325,7 +228,7 @@ export class MercuryService {
 
   /** The next `times` device registrations (default: all until clearFaults()) are refused with `status`. */
   refuseDeviceRegistrations(times?: number, status = 403): void {
-    this.deviceRefusals = { remaining: times, status };
+    this.wdm.refuse(times, status);
   }
 
   /** Bots receive group messages only when mentioned (as with webhooks), or every one ('all'). */
@@ -336,9 +239,9 @@ export class MercuryService {
   clearFaults(): void {
     this.pongsToMiss = 0;
     this.socketRefusals = undefined;
-    this.deviceRefusals = undefined;
+    this.wdm.clearRefusals();
     for (const conn of this.connections) conn.gapPending = false;
-    for (const device of this.deviceMap.values()) device.replayOnNextConnect = false;
+    for (const device of this.wdm.map.values()) device.replayOnNextConnect = false;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -374,7 +277,7 @@ export class MercuryService {
 
   reset(): void {
     this.shutdownConnectionsOnly();
-    this.deviceMap.clear();
+    this.wdm.reset();
     this.socketList.length = 0;
     this.frames.length = 0;
     this.clearFaults();
@@ -392,23 +295,26 @@ export class MercuryService {
 
   /** A world event (the same that makes webhooks): an activity frame for every device that may see it. */
   onDomainEvent(event: DomainEvent): void {
-    const activity = this.activityOf(event);
+    if (this.wdm.map.size === 0) return;
+    this.wdm.expire();
+    const activity = activityOf(this.state, event);
     if (!activity) return;
-    for (const device of this.deviceMap.values()) {
+    for (const device of this.wdm.map.values()) {
       if (device.deletedAt || !this.receives(device.personId, event)) continue;
       const body: FrameBody = { id: randomUUID(), data: { eventType: 'conversation.activity', activity } };
       const buffered: BufferedFrame = { at: this.state.now(), body, delivered: false };
       this.trim(device);
       device.buffer.push(buffered);
-      const conn = [...this.connections].find((c) => c.device === device && c.authorized && !c.closing);
-      if (!conn) continue;
-      if (conn.gapPending) {
-        conn.gapPending = false;
-        conn.nextSequence += 1;
-        continue;
+      for (const conn of this.connections) {
+        if (conn.device !== device || !conn.authorized || conn.closing) continue;
+        if (conn.gapPending) {
+          conn.gapPending = false;
+          conn.nextSequence += 1;
+          continue;
+        }
+        this.send(conn, body, false);
+        buffered.delivered = true;
       }
-      this.send(conn, body, false);
-      buffered.delivered = true;
     }
   }
 
@@ -419,83 +325,14 @@ export class MercuryService {
     return this.state.people.get(personId)?.isBot === true && this.state.isMember(roomId, personId);
   }
 
-  private activityOf(event: DomainEvent): Record<string, unknown> | undefined {
-    const data = event.data as Record<string, unknown>;
-    const roomId = String(data.roomId ?? '');
-    const room = this.state.rooms.get(roomId);
-    if (!room) return undefined;
-    const conversationUrl = `${this.serviceLinks().conversation}/conversations/${room.uuid}`;
-    const actor = this.state.findPerson(event.actorId);
-    const common = {
-      objectType: 'activity',
-      published: this.state.iso(),
-      actor: actor
-        ? { id: actor.uuid, objectType: 'person', entryUUID: actor.uuid, emailAddress: actor.person.emails[0], displayName: actor.person.displayName }
-        : { objectType: 'person', entryUUID: uuidOf(event.actorId) },
-      target: { id: room.uuid, objectType: 'conversation', url: conversationUrl, tags: room.type === 'direct' ? ['ONE_ON_ONE'] : [] },
-    };
-    const activityUrl = (id: string): string => `${this.serviceLinks().conversation}/activities/${id}`;
-    if (event.resource === 'messages' && (event.event === 'created' || event.event === 'deleted')) {
-      const messageUuid = uuidOf(String(data.id));
-      if (event.event === 'deleted') {
-        const id = randomUUID();
-        return { ...common, id, url: activityUrl(id), verb: 'delete', object: { id: messageUuid, objectType: 'activity' } };
-      }
-      const mentioned = Array.isArray(data.mentionedPeople) ? (data.mentionedPeople as string[]) : [];
-      const parentId = typeof data.parentId === 'string' ? data.parentId : undefined;
-      return {
-        ...common,
-        id: messageUuid,
-        url: activityUrl(messageUuid),
-        verb: 'post',
-        object: {
-          id: messageUuid,
-          objectType: 'comment',
-          ...(mentioned.length ? { mentions: { items: mentioned.map((p) => ({ id: uuidOf(p), objectType: 'person' })) } } : {}),
-        },
-        ...(parentId ? { parent: { id: uuidOf(parentId), type: 'reply' } } : {}),
-      };
-    }
-    if (event.resource === 'attachmentActions' && event.event === 'created') {
-      const actionUuid = uuidOf(String(data.id));
-      return {
-        ...common,
-        id: actionUuid,
-        url: activityUrl(actionUuid),
-        verb: 'cardAction',
-        object: { objectType: 'submit', inputs: data.inputs ?? {} },
-        parent: { id: uuidOf(String(data.messageId)), type: 'cardAction' },
-      };
-    }
-    if (event.resource === 'memberships' && event.event === 'created') {
-      const member = this.state.findPerson(String(data.personId));
-      if (!member) return undefined;
-      const id = randomUUID();
-      return {
-        ...common,
-        id,
-        url: activityUrl(id),
-        verb: 'add',
-        object: {
-          id: member.uuid,
-          objectType: 'person',
-          entryUUID: member.uuid,
-          emailAddress: member.person.emails[0],
-          displayName: member.person.displayName,
-          orgId: this.state.orgUuid,
-          roomProperties: { isModerator: Boolean(data.isModerator) },
-        },
-      };
-    }
-    return undefined;
-  }
-
   // ---- sockets --------------------------------------------------------------------------------
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+    const multipleConnections = new URLSearchParams(query).get('multipleConnections') === 'true';
     const match = SOCKET_PATH.exec(path);
-    const device = match ? this.deviceMap.get(match[1]!) : undefined;
+    this.wdm.expire();
+    const device = match ? this.wdm.map.get(match[1]!) : undefined;
     const refuse = (status: number, text: string): void => {
       this.logUpgrade(path, status);
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -504,7 +341,7 @@ export class MercuryService {
     if (take(this.socketRefusals)) return refuse(this.socketRefusals!.status, 'Refused');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.logUpgrade(path, 101);
-      this.onConnection(ws, device);
+      this.onConnection(ws, device, multipleConnections);
     });
   }
 
@@ -523,10 +360,10 @@ export class MercuryService {
     this.state.events.emit('call', record);
   }
 
-  private onConnection(ws: WebSocket, device: DeviceRecord): void {
+  private onConnection(ws: WebSocket, device: DeviceRecord, multipleConnections: boolean): void {
     const record: SocketRecord = { id: ++this.socketSeq, deviceId: device.id, personId: device.personId, openedAt: this.state.iso() };
     this.socketList.push(record);
-    const conn: Connection = { record, ws, device, authorized: false, nextSequence: 1, gapPending: false, closing: false };
+    const conn: Connection = { record, ws, device, multipleConnections, authorized: false, nextSequence: 1, gapPending: false, closing: false };
     this.connections.add(conn);
     this.emitSocket(record);
     ws.on('message', (raw) => this.onFrame(conn, raw.toString()));
@@ -570,8 +407,10 @@ export class MercuryService {
       this.closeConnection(conn, 1008, 'Authentication failed');
       return;
     }
-    for (const other of this.connections) {
-      if (other !== conn && other.device === conn.device && other.authorized && !other.closing) this.closeConnection(other, 4000, 'replaced');
+    if (!conn.multipleConnections) {
+      for (const other of this.connections) {
+        if (other !== conn && other.device === conn.device && other.authorized && !other.closing && !other.multipleConnections) this.closeConnection(other, 4000, 'replaced');
+      }
     }
     conn.authorized = true;
     conn.record.authorizedAt = this.state.iso();
@@ -642,27 +481,3 @@ export class MercuryService {
   }
 }
 
-function deviceView(device: DeviceRecord): DeviceView {
-  const { buffer: _buffer, replayOnNextConnect: _replay, ...view } = device;
-  return {
-    ...view,
-    features: { developer: [], entitlement: [], user: [] },
-  } as DeviceView;
-}
-
-/** Consumes one use of a counted refusal; true when it applies. */
-function take(refusal: { remaining: number | undefined } | undefined): boolean {
-  if (!refusal) return false;
-  if (refusal.remaining === undefined) return true;
-  if (refusal.remaining <= 0) return false;
-  refusal.remaining -= 1;
-  return true;
-}
-
-function uuidOf(webexIdOrUuid: string): string {
-  return decodeWebexId(webexIdOrUuid)?.suffix ?? webexIdOrUuid;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value ? value : fallback;
-}
