@@ -118,8 +118,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /**
  * The envelope of a `conversation.activity`: a message (`post` of a `comment`) or a card click
  * (`cardAction` with a `parent`), with Webex IDs built from the activity's UUIDs in the
- * conversation's cluster. Null for every other activity, and for a group message that does not
- * mention the bot (Webex would not deliver it to the bot's webhook either).
+ * conversation's cluster. Null for every other activity, and for a group message whose mentions
+ * leave the bot out (Webex would not deliver it to the bot's webhook either); a group message
+ * whose activity carries no mentions at all is kept, and the reader reads it to decide.
  */
 export function activityEnvelope(activity: unknown, botPersonId: string, clusterOf: (conversationUrl: string | undefined) => string): EventEnvelope | null {
   const a = (activity ?? {}) as Activity;
@@ -136,7 +137,8 @@ export function activityEnvelope(activity: unknown, botPersonId: string, cluster
   if (a.verb === 'post' && a.object?.objectType === 'comment') {
     const mentioned = (a.object.mentions?.items ?? []).map((m) => str(m.id)).filter((m): m is string => m !== undefined);
     const me = idCore(botPersonId);
-    if (roomType === 'group' && !mentioned.some((m) => idCore(m) === me)) return null;
+    // Without mentions in the activity the message is read, and the reader decides.
+    if (roomType === 'group' && a.object.mentions !== undefined && !mentioned.some((m) => idCore(m) === me)) return null;
     return {
       resource: 'messages',
       event: 'created',

@@ -1,4 +1,5 @@
 import type { WebexClient } from '../webex/client';
+import { WebexApiError } from '../webex/errors';
 import type { AttachmentAction, Message, Person, Room, RoomType } from '../webex/types';
 import { readEnvelope, sameId } from './envelope';
 import { stripLeadingMention } from './mention';
@@ -39,7 +40,7 @@ export interface EventReader {
    * `GET /messages/{id}`, or for a card click `GET /attachment/actions/{id}` beside the room
    * type (when not known) and, only when allowed domains are configured, the clicker's email.
    * Null for what the bot does not act on (its own message, another resource, a group message
-   * that does not mention it). Rejects with the WebexApiError of a read that failed after retries.
+   * that does not mention it, a message Webex answers 404 for). Rejects with the WebexApiError of a read that failed after retries.
    */
   read(envelope: unknown): Promise<InboundEvent | null>;
 }
@@ -68,7 +69,14 @@ export function createEventReader(options: {
   }
 
   async function readMessage(id: string): Promise<InboundEvent | null> {
-    const message = await get<Message>(`/messages/${enc(id)}`, '/messages/{id}');
+    let message: Message;
+    try {
+      message = await get<Message>(`/messages/${enc(id)}`, '/messages/{id}');
+    } catch (err) {
+      // Deleted since, or a group message Webex does not show the bot (not addressed to it).
+      if (err instanceof WebexApiError && err.status === 404) return null;
+      throw err;
+    }
     if (sameId(message.personId, identity.personId)) return null;
     const roomType: RoomType = message.roomType === 'group' ? 'group' : 'direct';
     roomTypes.set(message.roomId, roomType);

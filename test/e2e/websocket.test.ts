@@ -53,6 +53,22 @@ describe('websocket mode (e2e)', () => {
     tracker.stop();
   });
 
+  it('if the socket carries every group message, only those mentioning the bot are answered', async () => {
+    await start();
+    mercury().setGroupMessages('all');
+    const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
+    const plain = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' }).id;
+    const asked = mention();
+    await tracker.first(asked, 20_000);
+    // The plain one was delivered (before the mention) and is not answered, not even with an apology.
+    expect(mercury().frames.some((f) => f.activityId && idCore(plain) === f.activityId.toLowerCase())).toBe(true);
+    const marker = mention();
+    await tracker.first(marker, 20_000);
+    tracker.stop();
+    expect(tracker.replies(plain)).toEqual([]);
+    expect(world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id && /couldn't answer/.test(m.markdown ?? ''))).toEqual([]);
+  });
+
   it('200 commands while the socket is dropped 5 times, closed for good (1000 Done, 4000) and replays its buffer: each answered exactly once', async () => {
     const bot = await start();
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);

@@ -31,9 +31,10 @@ describe('websocket activities as envelopes', () => {
     expect(eventKey(envelope)).toBe(`messages:created:${MSG}`);
   });
 
-  it('a group message only when it mentions the bot', () => {
+  it('a group message only when it mentions the bot (or says nothing of mentions: then it is read)', () => {
     const group = { target: { id: ROOM, tags: [] } };
-    expect(activityEnvelope(post(group), webexIdOf('PEOPLE', BOT), us)).toBeNull();
+    expect(activityEnvelope(post({ ...group, object: { id: MSG, objectType: 'comment', mentions: { items: [{ id: ALICE }] } } }), webexIdOf('PEOPLE', BOT), us)).toBeNull();
+    expect(activityEnvelope(post(group), webexIdOf('PEOPLE', BOT), us)).toMatchObject({ data: { roomType: 'group' } });
     const mentioned = activityEnvelope(post({ ...group, object: { id: MSG, objectType: 'comment', mentions: { items: [{ id: BOT, objectType: 'person' }] } } }), webexIdOf('PEOPLE', BOT), us);
     expect(mentioned).toMatchObject({ data: { roomType: 'group', mentionedPeople: [webexIdOf('PEOPLE', BOT)] } });
   });

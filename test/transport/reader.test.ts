@@ -92,6 +92,11 @@ describe('reader: the bot reads its events', () => {
     expect(readsFrom(n).sort()).toEqual([`GET /v1/attachment/actions/${action.id}`, `GET /v1/people/${alice.id}`].sort());
   });
 
+  it('a message Webex no longer shows the bot (deleted, or a group message not for it: 404) is nothing to answer', async () => {
+    const gone = Buffer.from('ciscospark://us/MESSAGE/00000000-0000-4000-8000-00000000dead').toString('base64').replace(/=+$/, '');
+    await expect(reader().read(messageEnvelope({ id: gone, roomId: group, personId: alice.id }))).resolves.toBeNull();
+  });
+
   it('rejects with the WebexApiError when a read fails after retries', async () => {
     emu.faults.add({ method: 'GET', path: /^\/v1\/messages\/[^/]+$/, status: 503, times: 4 });
     const said = emu.say({ as: alice.id, roomId: direct, text: 'recording two' });
