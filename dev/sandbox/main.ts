@@ -111,7 +111,8 @@ function quietWebexSdk(): () => void {
 export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const pagePort = options.port ?? loadPort();
   const restoreConsole = options.log === true ? () => undefined : quietWebexSdk();
-  const emulator = await startEmulator();
+  // The inspector shows each call's bodies.
+  const emulator = await startEmulator({ keepCallBodies: true });
   let bot: RunningBot | undefined;
   let page: PageServer | undefined;
   try {

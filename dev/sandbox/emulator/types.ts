@@ -27,6 +27,11 @@ export interface EmulatorOptions {
   maxPageItems?: number;
   /** Clock, in epoch milliseconds. Default Date.now. */
   now?: () => number;
+  /**
+   * Keep each call's request and response bodies in the call log (the sandbox's inspector shows
+   * them). Default false: long runs (bench, load tests) would hold every body in memory.
+   */
+  keepCallBodies?: boolean;
 }
 
 export type PersonRole = 'user' | 'admin' | 'compliance';
@@ -151,6 +156,10 @@ export interface CallRecord {
   durationMs: number;
   caller: { personId: string | null; kind: CallerKind };
   trackingId: string;
+  /** The request's body as text for the inspector (secrets blanked, cut at 16 KB), when it had one. */
+  requestBody?: string;
+  /** The answer's body likewise; binary answers are described by size and type. */
+  responseBody?: string;
 }
 
 export interface DeliveryRecord {
