@@ -11,20 +11,30 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './log';
 import { escapeMarkdown } from './format';
 import { createMetrics, type Metrics } from './metrics';
-import { createEventInbox, type EventInbox } from './inbox';
+import { createEventInbox } from './inbox';
 import { createServer } from './server';
 import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
+import { createCatchUp } from './transport/catch-up';
+import type { EventEnvelope } from './transport/envelope';
 import { createFrameworkTransport } from './transport/framework';
+import { mentionNames } from './transport/mention';
+import { createEventReader, RoomTypes } from './transport/reader';
 import type { BotIdentity } from './transport/types';
-import type { Services } from './dispatch/services';
+import type { Services } from './services';
 import { recordingWebhookSecret } from './notifications/registration';
-import { createNotifications, type Notifications } from './notifications/service';
+import { createNotifications } from './notifications/service';
 import { CallPartyCache } from './webex/call-party';
 import { WebexClient } from './webex/client';
+import type { Person } from './webex/types';
 
 /** In-flight commands get this long to finish after SIGTERM (README, "Deploying"). */
 export const DRAIN_TIMEOUT_MS = 25_000;
+/** Each later stop step (notifications, socket and device, server) gets at most this long. */
+export const STOP_STEP_TIMEOUT_MS = 5_000;
+/** Websocket mode: an event the store could not take is tried again for this long, then left to the catch-up. */
+const SOCKET_ACCEPT_TRIES = 6;
+const SOCKET_ACCEPT_PAUSE_MS = 500;
 
 export interface RunningBot {
   readonly identity: BotIdentity;
@@ -37,18 +47,35 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+function within<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /**
- * Builds and starts the bot from a Config: store, Webex client, sign-in, bot, transport and
- * HTTP server, in that order. Used by `index.ts` and by the sandbox.
+ * Builds and starts the bot from a Config, top-down: store → Webex client → the bot's identity
+ * (one `GET /people/me`) → the bot composed without I/O (sign-in, commands, notifications,
+ * inbox, transport, HTTP server) → started. `stop` undoes it in reverse. Used by `index.ts` and
+ * by the sandbox.
  */
 export async function startBot(
   config: Config,
-  /** `host`: the interface the HTTP server binds; default all (the sandbox binds loopback). */
-  options: { logger?: Logger; now?: () => Date; metrics?: Metrics; host?: string } = {},
+  options: {
+    logger?: Logger;
+    now?: () => Date;
+    metrics?: Metrics;
+    /** The interface the HTTP server binds; default all (the sandbox binds loopback). */
+    host?: string;
+    /** Websocket mode: the socket could not be reopened for WEBSOCKET_GIVE_UP_MINUTES (index.ts exits 1). */
+    onGiveUp?: () => void;
+  } = {},
 ): Promise<RunningBot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
   const metrics = options.metrics ?? createMetrics();
+
+  // The store.
   const encryptionKey = resolveEncryptionKey({
     configuredKey: config.tokenEncryptionKey ?? undefined,
     production: config.production,
@@ -58,8 +85,12 @@ export async function startBot(
   const store = createStore({ url: config.databaseUrl, encryptionKey, logger });
   await store.init();
 
+  // Webex, and who the bot is.
   const client = new WebexClient({ baseUrl: config.webexApiUrl, logger, onCall: (info) => metrics.recordWebexCall(info) });
+  const me = (await client.request<Person>({ method: 'GET', path: '/people/me', token: config.botToken })).body;
   const messenger = createRestMessenger(client, config.botToken);
+
+  // The bot, composed without I/O. Closures below name parts defined further down; they run only once started.
   const tokens = createTokenProvider({
     store,
     client,
@@ -69,13 +100,8 @@ export async function startBot(
     logger,
     now,
     // A refused refresh: the person's recording webhook goes with their last token first.
-    beforeForget: (personId, lastToken) => notifications?.refreshRefused(personId, lastToken) ?? Promise.resolve(),
+    beforeForget: (personId, lastToken) => notifications.refreshRefused(personId, lastToken),
   });
-  let notifications: Notifications | undefined;
-
-  let bot: ReturnType<typeof createBot> | null = null;
-  let botName: string | undefined;
-  let botPersonId: string | undefined;
   const signIn = createSignIn({
     store,
     client,
@@ -89,7 +115,7 @@ export async function startBot(
     async onConnected({ personId, email }) {
       await messenger.post({ toPersonId: personId }, { markdown: `You're connected as ${escapeMarkdown(email)}. Ask me for a recording any time.` });
       const pending = uniqueRequests(await store.takePendingRequests(personId));
-      for (const request of pending) await bot?.replay({ ...request, personEmail: email });
+      for (const request of pending) await bot.replay({ ...request, personEmail: email });
     },
   });
   const services: Services = {
@@ -107,71 +133,120 @@ export async function startBot(
       commandsPerMinute: config.commandsPerMinute,
       scopes: config.oauthScopes,
     },
-    botName: () => botName,
+    botName: () => me.displayName,
     recordOutcome: (command, outcome, seconds) => metrics.recordOutcome(command, outcome, seconds),
-    callParties: new CallPartyCache(() => now().getTime()),
+    callParties: new CallPartyCache(now),
   };
   const recordingSecret = config.webhookSecret ? recordingWebhookSecret(config.webhookSecret) : null;
-  let inbox: EventInbox | null = null;
-  const theNotifications = createNotifications(
+  const notifications = createNotifications(
     services,
     { webhookUrl: config.recordingWebhookUrl, webhookSecret: recordingSecret, pollIntervalMs: config.recordingPollIntervalMs },
-    // New recordings are kept in the inbox like every event (it exists before anything arrives).
-    { acceptRecording: (key, envelope, personId) => inbox!.acceptRecording(key, envelope, personId) },
-    () => now().getTime(),
+    // New recordings are kept in the inbox like every event.
+    { acceptRecording: (key, envelope, personId) => inbox.acceptRecording(key, envelope, personId) },
+    now,
   );
-  notifications = theNotifications;
-  bot = createBot({ ...services, notifications: theNotifications });
-  const theBot = bot;
+  const bot = createBot({ ...services, notifications });
+  const reader = createEventReader({
+    client,
+    token: config.botToken,
+    identity: { personId: me.id, email: me.emails?.[0] ?? '', displayName: me.displayName ?? '' },
+    names: mentionNames(me),
+    roomTypes: new RoomTypes(config.spacesInMemory),
+    needClickerEmail: config.allowedEmailDomains.length > 0,
+  });
 
-  const transport = createFrameworkTransport({ config, client, logger, onEvent: (event) => theBot.handle(event, inbox?.stepsFor(event)) });
-  let started = false;
-  let stopping = false;
-  let closed = false;
-  let markStarted: () => void = () => undefined;
-  const startedPromise = new Promise<void>((resolve) => (markStarted = resolve));
-  const theInbox = createEventInbox({
+  /** Websocket mode: an event into the inbox before any work; a store outage is tried through, then left to the catch-up. */
+  async function takeFromSocket(envelope: EventEnvelope): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await inbox.accept(envelope);
+        return;
+      } catch (err) {
+        if (attempt >= SOCKET_ACCEPT_TRIES || stopping) {
+          logger.error({ err: String(err), resource: envelope.resource }, 'websocket event could not be stored; the catch-up reads it again');
+          catchUp.missed(new Date(envelope.data.created ?? now().toISOString()));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, SOCKET_ACCEPT_PAUSE_MS));
+      }
+    }
+  }
+
+  const transport = createFrameworkTransport({
+    config,
+    client,
+    logger,
+    me,
+    marks: store,
+    now,
+    onSocketEvent: takeFromSocket,
+    onGap: () => void catchUp.run('reconnect'),
+    onGiveUp: () => (options.onGiveUp ? options.onGiveUp() : logger.error('websocket gave up; the bot hears nothing until restarted')),
+    onSocketConnected: (connected) => metrics.setSocketConnected(connected),
+    onSocketDisconnect: (kind) => metrics.recordSocketDisconnect(kind),
+  });
+  const inbox = createEventInbox({
     store,
-    transport,
+    events: {
+      isOwnEvent: (envelope) => transport.isOwnEvent(envelope),
+      async handle(envelope, steps) {
+        const event = await reader.read(envelope);
+        if (event) await bot.handle(event, steps);
+      },
+    },
     messenger,
     logger,
     now,
-    started: startedPromise,
-    botPersonId: () => botPersonId,
+    started: Promise.resolve(),
+    botPersonId: () => me.id,
     onSettled: (result) => metrics.recordInboxEvent(result),
-    onRecordingEvent: (event, steps) => theNotifications.handle(event, steps),
+    onRecordingEvent: (event, steps) => notifications.handle(event, steps),
   });
-  inbox = theInbox;
+  const catchUp = createCatchUp({
+    client,
+    token: config.botToken,
+    botPersonId: me.id,
+    store,
+    accept: (envelope) => inbox.accept(envelope),
+    connected: () => transport.connected(),
+    logger,
+    now,
+  });
 
+  let started = false;
+  let stopping = false;
+  let closed = false;
   const app = createServer({
     logger,
     webhookSecret: config.webhookSecret,
     // During a drain events are still taken into the inbox (and left for the next start or
     // another instance); only /readyz says the instance is going.
     acceptingEvents: () => !closed,
-    isReady: async () => started && !stopping && (await store.ping()),
-    onWebhook: (envelope) => theInbox.accept(envelope),
-    ...(theNotifications.mode === 'webhook' && recordingSecret
-      ? { recordingWebhook: { secret: recordingSecret, onEvent: (envelope: object) => theNotifications.accept(envelope) } }
+    // Websocket mode: not ready while the socket is closed.
+    isReady: async () => started && !stopping && transport.connected() && (await store.ping()),
+    onWebhook: async (envelope) => void (await inbox.accept(envelope)),
+    ...(notifications.mode === 'webhook' && recordingSecret
+      ? { recordingWebhook: { secret: recordingSecret, onEvent: (envelope: object) => notifications.accept(envelope) } }
       : {}),
     oauthCallback: (query) => signIn.callback(query),
     metrics: () => metrics.render(),
   });
 
+  // Start.
   const server = options.host === undefined ? app.listen(config.port) : app.listen(config.port, options.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
-  const identity = await transport.start();
-  botName = identity.displayName;
-  botPersonId = identity.personId;
+  if (transport.mode === 'websocket') metrics.setSocketConnected(false);
+  await transport.start();
   started = true;
-  markStarted();
-  theInbox.start();
-  theNotifications.start();
-  logger.info({ mode: transport.mode, port, bot: identity.email }, 'bot started');
+  inbox.start();
+  notifications.start();
+  // After a crash or a stop, what was sent while no socket was open.
+  if (transport.mode === 'websocket') void catchUp.start();
+  logger.info({ mode: transport.mode, port, bot: transport.identity.email }, 'bot started');
 
   return {
-    identity,
+    identity: transport.identity,
     port,
     server,
     logger,
@@ -180,15 +255,19 @@ export async function startBot(
       if (stopping) return;
       stopping = true;
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-      theInbox.stopTaking();
-      logger.info({ inFlight: theBot.inFlight(), events: theInbox.running() }, 'stopping: finishing in-flight commands');
+      inbox.stopTaking();
+      logger.info({ inFlight: bot.inFlight(), events: inbox.running() }, 'stopping: finishing in-flight commands');
       // The events being worked on finish (their commands with them), then any sign-in replays.
-      const finished = (await theInbox.drain(DRAIN_TIMEOUT_MS)) && (await theBot.drain(Math.max(0, deadline - Date.now())));
-      if (!finished) logger.warn({ inFlight: theBot.inFlight(), events: theInbox.running() }, 'stopped with commands still in flight');
-      await theInbox.stop();
-      await theNotifications.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'notifications stop failed'));
-      await transport.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'transport stop failed'));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const finished = (await inbox.drain(DRAIN_TIMEOUT_MS)) && (await bot.drain(Math.max(0, deadline - Date.now())));
+      if (!finished) logger.warn({ inFlight: bot.inFlight(), events: inbox.running() }, 'stopped with commands still in flight');
+      await inbox.stop();
+      const step = (name: string, work: () => Promise<unknown>) =>
+        within(STOP_STEP_TIMEOUT_MS, work()).catch((err: unknown) => logger.warn({ err: String(err) }, `${name} stop failed`));
+      await step('notifications', () => notifications.stop());
+      if (transport.mode === 'websocket') await step('catch-up', () => catchUp.stop());
+      // Websocket mode: the socket closed and the device deleted.
+      await step('transport', () => transport.stop());
+      await step('server', () => new Promise<void>((resolve) => server.close(() => resolve())));
       server.closeAllConnections?.();
       closed = true;
       await store.close();

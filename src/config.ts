@@ -40,6 +40,8 @@ export interface Config {
   readonly recordingPollIntervalMs: number;
   /** Spaces whose framework bot object is kept in memory; the longest idle beyond it are forgotten. */
   readonly spacesInMemory: number;
+  /** Websocket mode: minutes the socket may stay closed before the process exits 1. */
+  readonly websocketGiveUpMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,9 @@ const schema = z.object({
   RECORDING_POLL_MINUTES: optionalText
     .transform((v) => (v === undefined ? 5 : Number(v)))
     .refine((n) => Number.isFinite(n) && n >= 0.1 && n <= 1440, 'RECORDING_POLL_MINUTES must be a number of minutes between 0.1 and 1440'),
+  WEBSOCKET_GIVE_UP_MINUTES: optionalText
+    .transform((v) => (v === undefined ? 5 : Number(v)))
+    .refine((n) => Number.isFinite(n) && n >= 0.05 && n <= 1440, 'WEBSOCKET_GIVE_UP_MINUTES must be a number of minutes between 0.05 and 1440'),
   NODE_ENV: optionalText,
 });
 
@@ -160,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingWebhookUrl: publicUrl ? `${publicUrl}/webhooks/recordings` : null,
     recordingPollIntervalMs: Math.round(v.RECORDING_POLL_MINUTES * 60_000),
     spacesInMemory: v.SPACES_IN_MEMORY,
+    websocketGiveUpMinutes: v.WEBSOCKET_GIVE_UP_MINUTES,
   });
 }
 
@@ -251,4 +257,15 @@ export function loadPort(env: NodeJS.ProcessEnv = process.env): number {
   const parsed = schema.shape.PORT.safeParse(env.PORT);
   if (!parsed.success) throw new ConfigError(['PORT must be a port number (0-65535)']);
   return parsed.data;
+}
+
+/**
+ * How the sandbox connects its bot to the emulator (`SANDBOX_TRANSPORT`): `webhook` (default) or
+ * `websocket`, the mode of a bot with no `PUBLIC_URL`.
+ */
+export function loadSandboxTransport(env: NodeJS.ProcessEnv = process.env): 'webhook' | 'websocket' {
+  const value = (env.SANDBOX_TRANSPORT ?? '').trim().toLowerCase();
+  if (value === '' || value === 'webhook') return 'webhook';
+  if (value === 'websocket') return 'websocket';
+  throw new ConfigError(['SANDBOX_TRANSPORT must be webhook or websocket']);
 }

@@ -40,21 +40,24 @@ async function main(): Promise<void> {
     stop: async () => running?.stop(),
     stopTimeoutMs: DRAIN_TIMEOUT_MS + 5_000,
   });
-  const bot = await startBot(config, { logger, metrics });
-  running = bot;
   let stopping = false;
-  const stop = (signal: string) => {
+  // Websocket mode: no socket for WEBSOCKET_GIVE_UP_MINUTES; the platform starts the bot again.
+  const giveUp = () => stop('websocket gave up', 1);
+  running = await startBot(config, { logger, metrics, onGiveUp: giveUp });
+  function stop(reason: string, code = 0): void {
     if (stopping) return;
     stopping = true;
-    bot.logger.info({ signal }, 'signal received');
-    bot.stop().then(
-      () => process.exit(0),
+    logger.info({ reason }, code === 0 ? 'signal received' : 'stopping');
+    // Every stop step is bounded; this bounds them all.
+    setTimeout(() => process.exit(code === 0 ? 1 : code), DRAIN_TIMEOUT_MS + 10_000).unref();
+    running!.stop().then(
+      () => process.exit(code),
       (err: unknown) => {
-        bot.logger.error({ err: String(err) }, 'stop failed');
+        logger.error({ err: String(err) }, 'stop failed');
         process.exit(1);
       },
     );
-  };
+  }
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Outcome } from './outcomes';
 
 /** Prometheus metrics served at /metrics: commands by outcome, Webex calls by status, latency. */
@@ -9,6 +9,10 @@ export interface Metrics {
   recordProcessFault(kind: string): void;
   /** One inbox event attempt ended: done, to be retried, or parked as failed. */
   recordInboxEvent(result: 'done' | 'retry' | 'parked'): void;
+  /** Websocket mode: the socket is open (1) or not (0). */
+  setSocketConnected(connected: boolean): void;
+  /** Websocket mode: the socket closed (transient: the SDK retries; permanent, replaced). */
+  recordSocketDisconnect(kind: string): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -55,7 +59,24 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const result of ['done', 'retry', 'parked']) inboxEvents.inc({ result }, 0);
+  const socketConnected = new Gauge({
+    name: 'recbot_socket_connected',
+    help: 'Websocket mode: 1 while the Webex websocket is open, 0 while it is closed',
+    registers: [registry],
+  });
+  const socketDisconnects = new Counter({
+    name: 'recbot_socket_disconnects_total',
+    help: 'Websocket mode: closes of the Webex websocket, by kind (transient, permanent, replaced)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   return {
+    setSocketConnected(connected) {
+      socketConnected.set(connected ? 1 : 0);
+    },
+    recordSocketDisconnect(kind) {
+      socketDisconnects.inc({ kind });
+    },
     recordProcessFault(kind) {
       faults.inc({ kind });
     },

@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from './log';
+import { checkEnvelope, MAX_ENVELOPE_DEPTH, withinNestingDepth } from './transport/envelope-check';
 import { isValidSignature } from './transport/signature';
 
 /**
@@ -72,17 +73,33 @@ export function createServer(deps: ServerDeps): Express {
         res.status(401).send('invalid signature');
         return;
       }
-      let envelope: unknown;
+      // Signed is not yet well formed: depth is bounded before parsing (the size by the body
+      // limit above), and only a Webex event envelope is handed on to be stored.
+      const refused = (reason: string, answer: string) => {
+        deps.logger.warn({ route: path, reason }, 'webhook refused: not a Webex event');
+        res.status(400).send(answer);
+      };
+      if (!withinNestingDepth(raw, MAX_ENVELOPE_DEPTH)) {
+        refused(`nested deeper than ${MAX_ENVELOPE_DEPTH} levels`, 'too deeply nested');
+        return;
+      }
+      let parsed: unknown;
       try {
-        envelope = JSON.parse(raw.toString('utf8'));
+        parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         res.status(400).send('invalid JSON');
         return;
       }
-      if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope)) {
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         res.status(400).send('expected a JSON object');
         return;
       }
+      const checked = checkEnvelope(parsed);
+      if (!checked.ok) {
+        refused(checked.reason, 'not a Webex event');
+        return;
+      }
+      const envelope = checked.envelope;
       try {
         await accept(envelope);
         res.status(200).send('OK');

@@ -5,6 +5,7 @@
  * operator reads "WEBEX_BOT_TOKEN was refused" rather than a status code of some Webex call.
  * Values of settings are never repeated: some are secrets (DATABASE_URL may hold a password).
  */
+import { isStoreUnavailable } from './store/errors';
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import { ConfigError } from './config';
@@ -82,6 +83,12 @@ export function explainStartupFailure(err: unknown, context: { databaseUrl?: str
     return { settings: [], problems: [`Webex failed during start-up: ${err.message}; try again later`] };
   }
   if (err instanceof WebexUrlRefusedError) return { settings: ['WEBEX_API_URL'], problems: [`WEBEX_API_URL: ${err.message}`] };
+  // The store reports a database it cannot reach as unavailable; the driver's error is the cause.
+  if (isStoreUnavailable(err)) {
+    const cause = (err as { cause?: unknown }).cause;
+    const fields = (typeof cause === 'object' && cause !== null ? cause : { message: err.reason }) as Error & ErrorFields;
+    return { settings: ['DATABASE_URL'], problems: [describeDatabaseError(fields)] };
+  }
   // Not `instanceof Error`: errors made by Node itself may come from another realm (e.g. under a test runner).
   if (typeof err === 'object' && err !== null && typeof (err as Error).message === 'string') {
     const fields = err as Error & ErrorFields;

@@ -61,6 +61,36 @@ describe('HTTP server', () => {
     accepted.length = 0;
   });
 
+  const event = { resource: 'messages', event: 'created', data: { id: 'm1', roomId: 'r1', personId: 'p1' } };
+  it.each<[string, unknown]>([
+    ['an empty object', {}],
+    ['no data', { resource: 'messages', event: 'created' }],
+    ['data without id', { ...event, data: { roomId: 'r1' } }],
+    ['an object as data.id', { ...event, data: { ...event.data, id: { nested: 'm1' } } }],
+    ['a number as data.id', { ...event, data: { ...event.data, id: 42 } }],
+    ['an array as data.roomId', { ...event, data: { ...event.data, roomId: ['r1', 'r2'] } }],
+    ['a number as resource', { ...event, resource: 7 }],
+    ['an object as event', { ...event, event: { created: true } }],
+  ])('answers a validly signed body with %s 400, and hands nothing on', async (_name, value) => {
+    const res = await postSigned(JSON.stringify(value));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('not a Webex event');
+    expect(accepted).toEqual([]);
+  });
+
+  it.each([
+    ['objects', '{"a":', '}'],
+    ['arrays', '[', ']'],
+  ])('answers %s nested 100,000 levels deep with 400 (not 500), before parsing, and hands nothing on', async (_name, open, close) => {
+    const before = lines.length;
+    const deep = `${open.repeat(100_000)}1${close.repeat(100_000)}`;
+    const res = await postSigned(`{"resource":"messages","event":"created","data":{"id":"m1","x":${deep}}}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('too deeply nested');
+    expect(accepted).toEqual([]);
+    expect(lines.slice(before)).toEqual([expect.objectContaining({ level: 40, msg: 'webhook refused: not a Webex event' })]);
+  });
+
   it('logs a route that throws as one JSON line and answers without a stack trace', async () => {
     callback = async () => {
       throw new Error('store is gone');

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import { startEmulator, type Emulator, type EmulatorMessage } from '../sandbox/emulator';
@@ -84,8 +84,8 @@ export async function seedAccounts(world: BenchWorld, database: BotDatabase): Pr
  * `peopleCount` people, each with a direct space with the bot and a recording of their own,
  * and (unless `group: false`) one group space with all of them.
  */
-export async function createBenchWorld(peopleCount: number, options: { group?: boolean } = {}): Promise<BenchWorld> {
-  const emulator = await startEmulator({ host: '127.0.0.1' });
+export async function createBenchWorld(peopleCount: number, options: { group?: boolean; latencyMs?: number } = {}): Promise<BenchWorld> {
+  const emulator = await startEmulator({ host: '127.0.0.1', latencyMs: options.latencyMs ?? 0 });
   const { person: bot, token: botToken } = emulator.createBot({ displayName: 'RecBot', email: 'recbot@webex.bot' });
   const people: Person[] = [];
   const directs: string[] = [];

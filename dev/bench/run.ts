@@ -33,6 +33,7 @@ import {
 import { cpuTicksFromStat, formatReport, formatSpacesReport, summarise, type RunFigures, type SpacesRun } from './measure';
 import { createScratchDatabase } from './scratch-database';
 import { measureSandboxStart } from './startup';
+import { runLatency } from './latency';
 
 const COMMANDS = 2000;
 const CONCURRENCY = 50;
@@ -204,13 +205,37 @@ async function start(): Promise<void> {
   process.stdout.write(`\n== start\n${await measureSandboxStart(5)}\n`);
 }
 
+/** The value of `--name <value>` (or `--name=<value>`) on the command line, as a positive number. */
+function numberOption(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return fallback;
+  const raw = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number, e.g. --${name} ${fallback}`);
+  return value;
+}
+
+async function latency(): Promise<void> {
+  const rttMs = numberOption('rtt', 100);
+  const samples = Math.max(1, Math.round(numberOption('samples', 11)));
+  process.stdout.write(`\n== latency: time to answer at ${rttMs} ms per Webex call\n${await runLatency({ rttMs, samples })}\n`);
+}
+
+/** Words that are option values (`--rtt 100`), not parts. */
+function partNames(): string[] {
+  const args = process.argv.slice(2);
+  return args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^--(rtt|samples)$/.test(args[i - 1]!)));
+}
+
 async function main(): Promise<void> {
-  const parts = { start, compare, spaces, instances };
-  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const parts = { start, compare, spaces, instances, latency };
+  const asked = partNames();
   const unknown = asked.filter((a) => !(a in parts));
   if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
   process.stdout.write(`Benchmark: node ${process.version}\n`);
-  for (const name of asked.length > 0 ? asked : Object.keys(parts)) await parts[name as keyof typeof parts]();
+  const all = Object.keys(parts).filter((p) => p !== 'latency');
+  for (const name of asked.length > 0 ? asked : all) await parts[name as keyof typeof parts]();
 }
 
 main().then(

@@ -1,12 +1,13 @@
 /**
- * `npm run sandbox`: the real bot, wired in webhook mode to a local Webex emulator, and a chat
+ * `npm run sandbox`: the real bot, wired in webhook mode (or websocket mode with
+ * `SANDBOX_TRANSPORT=websocket`) to a local Webex emulator, and a chat
  * page to talk to it — no account, no network, no configuration. Fixture people and recordings
  * cover every state of the card and every error the bot explains (README, "Try it, run it, test it").
  */
 import { freePort } from '../free-port';
 import { randomBytes } from 'node:crypto';
 import { startBot, type RunningBot } from '../../src/app';
-import { loadConfig, loadPort } from '../../src/config';
+import { loadConfig, loadPort, loadSandboxTransport } from '../../src/config';
 import { decodeWebexId, startEmulator, type Emulator } from './emulator';
 import { BOT, CAST, GROUP_SPACE_TITLE, sandboxRecordings, type CastKey, type CastMember, type RecordingOwner, type SandboxRecording } from './fixtures';
 import { startPageServer, type PageServer, type PageServerOptions, type SpaceFile } from './server';
@@ -19,6 +20,11 @@ export interface SandboxOptions {
    * `false`: print nothing (tests).
    */
   log?: boolean;
+  /**
+   * How the bot hears the emulator: `webhook` (default; the bot gets a public URL) or `websocket`
+   * (no public URL: the bot's framework registers a device and keeps a Mercury socket open).
+   */
+  transport?: 'webhook' | 'websocket';
 }
 
 /** What the page needs to know about the sandbox's world (`GET /api/sandbox`). */
@@ -28,6 +34,7 @@ export interface SandboxInfo {
   group: { id: string; title: string };
   recordings: Array<{ id: string; group: SandboxRecording['group']; label: string; description: string; topic: string; tryAs: readonly CastKey[] }>;
   emulatorUrl: string;
+  transport: 'webhook' | 'websocket';
 }
 
 export interface Sandbox {
@@ -91,8 +98,8 @@ function zoneReader(bot: RunningBot, people: SandboxInfo['people']): PageServerO
 }
 
 /**
- * The Webex SDK inside the framework writes its own lines to the console (e.g. that it cannot
- * reach Webex's U2C service catalog, which the emulator does not serve). The sandbox's terminal
+ * The Webex SDK inside the framework writes its own lines to the console (its device, socket and
+ * metrics chatter). The sandbox's terminal
  * keeps to its one line unless logs were asked for. Returns the function that restores the console.
  */
 function quietWebexSdk(): () => void {
@@ -110,6 +117,7 @@ function quietWebexSdk(): () => void {
 
 export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const pagePort = options.port ?? loadPort();
+  const transport = options.transport ?? 'webhook';
   const restoreConsole = options.log === true ? () => undefined : quietWebexSdk();
   // The inspector shows each call's bodies.
   const emulator = await startEmulator({ keepCallBodies: true });
@@ -124,7 +132,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
     const botPort = await freePort();
     const botUrl = `http://127.0.0.1:${botPort}`;
     const clientSecret = randomBytes(24).toString('base64url');
-    emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret, redirectUris: [`${botUrl}/oauth/callback`] });
+    // Without a public URL the bot's sign-in redirect names localhost.
+    const redirectUris = [`${botUrl}/oauth/callback`, `http://localhost:${botPort}/oauth/callback`];
+    emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret, redirectUris });
 
     const people: SandboxInfo['people'] = cast.map(({ member, person }) => {
       const directRoomId = emulator.createDirectRoom(person.id, botAccount.person.id).id;
@@ -141,8 +151,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
     const config = loadConfig({
       WEBEX_BOT_TOKEN: botAccount.token,
       WEBEX_API_URL: emulator.apiUrl,
-      PUBLIC_URL: botUrl,
-      WEBHOOK_SECRET: randomBytes(24).toString('base64url'),
+      ...(transport === 'webhook' ? { PUBLIC_URL: botUrl, WEBHOOK_SECRET: randomBytes(24).toString('base64url') } : {}),
       WEBEX_CLIENT_ID: CLIENT_ID,
       WEBEX_CLIENT_SECRET: clientSecret,
       OAUTH_SCOPES: 'spark:recordings_read spark:people_read spark-admin:recordings_read spark-compliance:recordings_read',
@@ -168,6 +177,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
         tryAs,
       })),
       emulatorUrl: emulator.url,
+      transport,
     };
     page = await startPageServer({ port: pagePort, emulatorUrl: emulator.url, describe: () => info, openFile: fileOpener(emulator, people), zoneOf: zoneReader(bot, people) });
 
@@ -190,7 +200,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
       },
     };
     if (options.log !== false) {
-      process.stdout.write(`RecBot sandbox: open ${page.url} to chat with the bot on a local Webex emulator (Ctrl+C stops it).\n`);
+      const mode = transport === 'websocket' ? ' (websocket mode)' : '';
+      process.stdout.write(`RecBot sandbox: open ${page.url} to chat with the bot on a local Webex emulator${mode} (Ctrl+C stops it).\n`);
     }
     return sandbox;
   } catch (err) {
@@ -204,7 +215,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
 
 /** Runs the sandbox until SIGINT/SIGTERM: `npm run sandbox`, and `npm start` with no bot token. */
 export async function main(): Promise<void> {
-  const sandbox = await runSandbox();
+  const sandbox = await runSandbox({ transport: loadSandboxTransport() });
   const stop = () => {
     sandbox.close().then(
       () => process.exit(0),

@@ -6,6 +6,8 @@
  * are untrusted: anyone in the space can click, and a client can send anything.
  */
 
+import { RECORDING_ID } from '../webex/recording-id';
+
 export type CardAction =
   /** Group card: send the clicker the download links by direct message, with their own token. */
   | { action: 'sendLinks'; recordingId: string }
@@ -27,9 +29,6 @@ export type CardActionName = CardAction['action'];
 /** The actions about one recording (every one but `help`). */
 export type RecordingAction = Exclude<CardAction, { action: 'help' }>;
 
-/** Recording IDs the bot accepts (the API uses UUIDs and 32-hex strings). */
-export const RECORDING_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-
 /** Webex person IDs: base64url-like text; printable ASCII without spaces, bounded. */
 const PERSON_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 
@@ -37,7 +36,7 @@ const PERSON_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 export const RECORDING_CHOICE_INPUT_ID = 'recordingId';
 
 export function isValidRecordingId(id: unknown): id is string {
-  return typeof id === 'string' && RECORDING_ID_PATTERN.test(id);
+  return typeof id === 'string' && RECORDING_ID.test(id);
 }
 
 /** The `data` object of a submit button, in the exact shape `parseCardAction` accepts back. */

@@ -66,9 +66,25 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
 
-/** Collapses line breaks and runs of whitespace: API values are shown as one line. */
+/**
+ * Collapses line breaks and runs of whitespace: API values are shown as one line. Anything but a
+ * string (missing, null, a number, an object, a list: Webex sent it wrong) gives '', so a card
+ * never shows `undefined`, `null` or `[object Object]`.
+ */
 export function oneLine(text: unknown): string {
-  return String(text ?? '')
-    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+  if (typeof text !== 'string') return '';
+  return text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** The shown form of a missing or malformed value. */
+export const UNKNOWN = 'unknown';
+
+/** A number Webex sent as one (finite), else NaN, which the formatters show as unknown. */
+export function numberOrNaN(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** An object Webex sent as one (not null, not a list), else undefined. */
+export function objectOrUndefined(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

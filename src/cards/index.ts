@@ -1,5 +1,5 @@
 /** Adaptive Cards of the bot: pure functions from data, zone and `now` to card JSON + fallback. */
-export { parseCardAction, isValidRecordingId, RECORDING_ID_PATTERN, RECORDING_CHOICE_INPUT_ID } from './actions';
+export { parseCardAction, isValidRecordingId, RECORDING_CHOICE_INPUT_ID } from './actions';
 export type { CardAction, CardActionName, RecordingAction } from './actions';
 export { buildRecordingCard, buildLinksCard } from './recordingCard';
 export type { RecordingCardInput, Audience, NoLinksCause } from './recordingCard';

@@ -12,9 +12,11 @@ export interface StatusWords {
   color: TextColor;
 }
 
-/** `available` / `deleted` / `purged`; an unknown value is shown as it came. */
+/** `available` / `deleted` / `purged`; another value is shown as it came; none as unknown. */
 export function statusWords(status: string): StatusWords {
   switch (status) {
+    case '':
+      return { title: 'Status unknown', phrase: 'status unknown', color: 'Default' };
     case 'available':
       return { title: 'Available', phrase: 'available', color: 'Good' };
     case 'deleted':
@@ -37,10 +39,11 @@ export function serviceWords(serviceType: string): string {
   }
 }
 
-/** The owner type in words, or `undefined` for a user (the usual case, not worth a line). */
+/** The owner type in words, or `undefined` for a user (the usual case, not worth a line) or none. */
 export function ownerTypeWords(ownerType: string): string | undefined {
   switch (ownerType) {
     case 'user':
+    case '':
       return undefined;
     case 'place':
       return 'Workspace';

@@ -11,7 +11,7 @@
 import type { RecordingListItem } from '../webex/types';
 import { escapeMarkdown, formatDuration, formatLocalTime } from '../format';
 import { actionData, isValidRecordingId, RECORDING_CHOICE_INPUT_ID } from './actions';
-import { finishCard, fixedText, noteLine, oneLine, richText, run, truncate } from './elements';
+import { finishCard, fixedText, noteLine, numberOrNaN, objectOrUndefined, oneLine, richText, run, truncate } from './elements';
 import { statusWords, zoneLine, zoneLineMarkdown, type ZoneSource } from './labels';
 import { byteLength, cardByteSize, MAX_ACTIONS } from './limits';
 import type { Audience } from './recordingView';
@@ -65,16 +65,22 @@ export function buildRecordingListCard(input: RecordingListCardInput): BuiltCard
 }
 
 function toRows(items: RecordingListItem[], timeZone: string): Row[] {
-  return [...items]
-    .map((item, index) => ({ item, index, time: Date.parse(item.timeRecorded) }))
+  // Webex's items are read as data: one that is not an object has no fields, a field of the
+  // wrong type is missing (the row shows it as unknown).
+  return items
+    .map((raw, index) => {
+      const item = (objectOrUndefined(raw) ?? {}) as Partial<Record<keyof RecordingListItem, unknown>>;
+      const timeRecorded = typeof item.timeRecorded === 'string' ? item.timeRecorded : '';
+      return { item, timeRecorded, index, time: Date.parse(timeRecorded) };
+    })
     .sort((a, b) => (Number.isNaN(b.time) ? -Infinity : b.time) - (Number.isNaN(a.time) ? -Infinity : a.time) || a.index - b.index)
     .slice(0, MAX_LIST_ROWS)
-    .map(({ item }) => ({
-      id: String(item.id),
+    .map(({ item, timeRecorded }) => ({
+      id: oneLine(item.id),
       selectable: isValidRecordingId(item.id),
       topic: oneLine(item.topic),
-      recorded: formatLocalTime(item.timeRecorded, timeZone),
-      duration: formatDuration(item.durationSeconds),
+      recorded: formatLocalTime(timeRecorded, timeZone),
+      duration: formatDuration(numberOrNaN(item.durationSeconds)),
       status: statusWords(oneLine(item.status)),
     }));
 }

@@ -25,9 +25,9 @@
  */
 import type { CallParty } from '../webex/call-party';
 import type { Recording } from '../webex/types';
-import { actionData } from './actions';
+import { actionData, isValidRecordingId } from './actions';
 import { CALL_WITH_LABEL, callWithText } from './callWith';
-import { factRow, finishCard, noteLine, richText, run } from './elements';
+import { factRow, finishCard, noteLine, richText, run, UNKNOWN } from './elements';
 import type { ZoneSource } from './labels';
 import type { NoLinksCause } from './recordingView';
 import { MAX_ACTIONS } from './limits';
@@ -82,7 +82,7 @@ function headerElements(view: RecordingView): CardElement[] {
         ? run(view.topic, { size: 'Medium', weight: 'Bolder' })
         : run('(no topic)', { size: 'Medium', weight: 'Bolder', italic: true }),
     ]),
-    richText([run(view.status.title, { color: view.status.color, weight: 'Bolder' }), run(` · ${view.service}`)], 'Small'),
+    richText([run(view.status.title, { color: view.status.color, weight: 'Bolder' }), ...(view.service ? [run(` · ${view.service}`)] : [])], 'Small'),
   ];
 }
 
@@ -119,9 +119,11 @@ interface RankedAction {
 function recordingActions(view: RecordingView, privateLinks: boolean, requesterId: string): CardActionElement[] {
   const recordingId = view.id;
   const wanted: RankedAction[] = [];
+  // Without a valid ID from Webex no button can name the recording: only the links and details.
+  const submits = isValidRecordingId(recordingId);
   if (view.linksState !== 'purged') {
     if (privateLinks) {
-      if (!nobodyGetsLinks(view)) wanted.push({
+      if (submits && !nobodyGetsLinks(view)) wanted.push({
         rank: 1,
         action: { type: 'Action.Submit', title: 'Send me the download links', style: 'positive', data: actionData({ action: 'sendLinks', recordingId }) },
       });
@@ -133,14 +135,14 @@ function recordingActions(view: RecordingView, privateLinks: boolean, requesterI
       if (view.transcriptUrl) {
         wanted.push({ rank: 2, action: { type: 'Action.OpenUrl', title: 'Download transcript', url: view.transcriptUrl } });
       }
-      if (view.hasNotes) {
+      if (submits && view.hasNotes) {
         wanted.push({
           rank: 3,
           action: { type: 'Action.Submit', title: 'Notes & action items', data: actionData({ action: 'notes', recordingId }) },
         });
       }
     }
-    if (!privateLinks && hasDownloads(view)) {
+    if (submits && !privateLinks && hasDownloads(view)) {
       wanted.push({
         rank: 4,
         action: { type: 'Action.Submit', title: 'Refresh links', data: actionData({ action: 'refresh', recordingId, requesterId }) },
@@ -161,6 +163,6 @@ function moreDetailsCard(view: RecordingView): AdaptiveCard {
   const body: CardElement[] = [factRow('Storage region', view.storageRegion)];
   if (view.locationId) body.push(factRow('Location ID', view.locationId));
   if (view.callSessionId) body.push(factRow('Call session ID', view.callSessionId));
-  body.push(factRow('Recording ID', view.id), factRow('Owner ID', view.ownerId));
+  body.push(factRow('Recording ID', view.id || UNKNOWN), factRow('Owner ID', view.ownerId));
   return { type: 'AdaptiveCard', body };
 }

@@ -4,6 +4,7 @@
  * API text is escaped so it shows literally; in a private group space no URL and no expiry appear.
  */
 import { escapeMarkdown, markdownLinkTarget } from '../format';
+import { UNKNOWN } from './elements';
 import { zoneLineMarkdown } from './labels';
 import {
   EMPTY_LINKS_NOTE,
@@ -19,7 +20,7 @@ export function recordingFallback(view: RecordingView, privateLinks: boolean, ca
   const md = escapeMarkdown;
   const lines = [
     `**Recording:** ${view.topic ? md(view.topic) : '_(no topic)_'}`,
-    `- Status: ${md(view.status.title)} · ${md(view.service)}`,
+    `- Status: ${md(view.status.title)}${view.service ? ` · ${md(view.service)}` : ''}`,
     ...(callWith ? [`- Call with: ${md(callWith)}`] : []),
     `- Recorded: ${view.recorded}`,
     `- Created: ${view.created}`,
@@ -37,7 +38,7 @@ function linkLines(view: RecordingView, privateLinks: boolean): string[] {
   if (view.linksState === 'absent') return [`- ${noLinksReason(view)}`];
   const lines: string[] = [];
   const downloads = [
-    link(`audio (${view.format})`, view.audioUrl),
+    link(view.format === UNKNOWN ? 'audio' : `audio (${view.format})`, view.audioUrl),
     link('transcript', view.transcriptUrl),
   ].filter((item): item is string => item !== undefined);
   if (downloads.length > 0) lines.push(`- Download: ${downloads.join(' · ')}`);

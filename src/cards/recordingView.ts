@@ -13,7 +13,7 @@ import {
   isHttpUrl,
   parseApiTime,
 } from '../format';
-import { oneLine, truncate } from './elements';
+import { numberOrNaN, objectOrUndefined, oneLine, truncate, UNKNOWN } from './elements';
 import { ownerTypeWords, serviceWords, statusWords, zoneLine, type StatusWords, type ZoneSource } from './labels';
 
 /** Where the card goes: 1:1 space, or a group space with links kept private or shown. */
@@ -82,34 +82,39 @@ export interface RecordingViewInput {
 }
 
 export function describeRecording(input: RecordingViewInput): RecordingView {
-  const { recording, now } = input;
+  const { now } = input;
+  // Webex's answer is read as data: a field of the wrong type is missing (shown as unknown or
+  // left out), and an answer that is not an object at all has no fields.
+  const recording = (objectOrUndefined(input.recording) ?? {}) as Partial<Record<keyof Recording, unknown>>;
   // The zone comes resolved (and known to Intl) from the one zone resolver, src/timezones/zone.ts.
   const { timeZone, zoneSource } = input;
-  const field = (value: unknown): string => truncate(oneLine(value), MAX_FIELD_CHARS);
-  const optionalField = (value: unknown): string | undefined => (value ? field(value) : undefined);
-  const links = recording.temporaryDirectDownloadLinks;
-  const purged = recording.status === 'purged';
+  const optionalField = (value: unknown): string | undefined => truncate(oneLine(value), MAX_FIELD_CHARS) || undefined;
+  const field = (value: unknown): string => optionalField(value) ?? UNKNOWN;
+  const links = objectOrUndefined(recording.temporaryDirectDownloadLinks) as Recording['temporaryDirectDownloadLinks'];
+  const serviceData = objectOrUndefined(recording.serviceData);
+  const status = oneLine(recording.status);
+  const purged = status === 'purged';
   const linksState: LinksState = purged ? 'purged' : links ? 'present' : 'absent';
   const usable = linksState === 'present' && links !== undefined;
-  const ownerType = ownerTypeWords(String(recording.ownerType));
+  const ownerType = ownerTypeWords(oneLine(recording.ownerType));
 
   return {
-    id: field(recording.id),
+    id: oneLine(recording.id),
     topic: truncate(oneLine(recording.topic), MAX_TOPIC_CHARS),
-    status: statusWords(field(recording.status)),
-    deleted: recording.status === 'deleted',
-    service: serviceWords(field(recording.serviceType)),
-    recorded: formatLocalTime(recording.timeRecorded, timeZone),
-    created: formatLocalTime(recording.createTime, timeZone),
-    duration: formatDuration(recording.durationSeconds),
-    size: formatSize(recording.sizeBytes),
+    status: statusWords(truncate(status, MAX_FIELD_CHARS)),
+    deleted: status === 'deleted',
+    service: serviceWords(optionalField(recording.serviceType) ?? ''),
+    recorded: formatLocalTime(recording.timeRecorded as string, timeZone),
+    created: formatLocalTime(recording.createTime as string, timeZone),
+    duration: formatDuration(numberOrNaN(recording.durationSeconds)),
+    size: formatSize(numberOrNaN(recording.sizeBytes)),
     format: field(recording.format),
     ownerEmail: field(recording.ownerEmail),
-    ownerType: ownerType === undefined ? undefined : field(ownerType),
+    ownerType: ownerType === undefined ? undefined : truncate(ownerType, MAX_FIELD_CHARS),
     ownerId: field(recording.ownerId),
     storageRegion: field(recording.storageRegion),
-    locationId: optionalField(recording.serviceData?.locationId),
-    callSessionId: optionalField(recording.serviceData?.callSessionId),
+    locationId: optionalField(serviceData?.locationId),
+    callSessionId: optionalField(serviceData?.callSessionId),
     timeZone,
     zoneSource,
     zoneLine: zoneLine(timeZone, zoneSource),
@@ -121,7 +126,7 @@ export function describeRecording(input: RecordingViewInput): RecordingView {
       [links.suggestedNotesDownloadLink, links.shortNotesDownloadLink, links.actionItemsDownloadLink].some(
         (link) => typeof link === 'string' && link.length > 0,
       ),
-    expiryLine: usable ? expiryLine(links.expiration, timeZone, now) : undefined,
+    expiryLine: usable ? expiryLine(typeof links.expiration === 'string' ? links.expiration : undefined, timeZone, now) : undefined,
     ...(linksState === 'absent' && input.noLinksCause ? { noLinksCause: input.noLinksCause } : {}),
   };
 }

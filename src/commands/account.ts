@@ -1,5 +1,5 @@
 import { resolveZone, type ZoneSource } from '../timezones/zone';
-import { escapeMarkdown, spelledTimeZone } from '../format';
+import { escapeMarkdown, markdownValue, spelledTimeZone } from '../format';
 import { replyPrivately } from './private';
 import type { Handler } from './handler';
 import { describeNotifications } from './notify-state';
@@ -69,7 +69,7 @@ export const whoami: Handler<{ name: 'whoami' }> = async (services, ctx) => {
     return 'ok';
   }
   const recordingScopes = account.tokens.scopes.filter((s) => s.includes('recordings'));
-  const scopeText = recordingScopes.length ? recordingScopes.map((s) => `\`${s}\``).join(', ') : 'none (ask your Webex admin)';
+  const scopeText = recordingScopes.length ? recordingScopes.map(markdownValue).join(', ') : 'none (ask your Webex admin)';
   await replyPrivately(ctx, {
     markdown: [
       `Linked Webex account: ${escapeMarkdown(account.email)}`,

@@ -3,7 +3,7 @@ import { oneLine, truncate } from '../cards/elements';
 import { escapeMarkdown } from '../format';
 import type { Context } from '../replies/context';
 import { describeFailure, describeRecordingError, isAccessRefusal } from '../errors/messages';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import { NotConnectedError } from '../auth/tokens';
 import type { HandlerOutcome } from '../outcomes';
 import type { InboundClick } from '../transport/types';

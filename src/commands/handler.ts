@@ -1,7 +1,7 @@
 /** The shape every command handler has; handlers import it from here, never from the registry that lists them. */
 import type { HelpRow } from '../cards';
 import type { Context } from '../replies/context';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { HandlerOutcome } from '../outcomes';
 import type { Command } from './parse';
 

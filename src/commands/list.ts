@@ -1,6 +1,6 @@
 import { buildRecordingListCard } from '../cards';
 import { describeFailure } from '../errors/messages';
-import { resolveZone } from '../timezones/zone';
+import { zoneNowAndLater } from '../timezones/zone';
 import { NotConnectedError } from '../auth/tokens';
 import { escapeMarkdown } from '../format';
 import { WebexApiError } from '../webex/errors';
@@ -51,9 +51,20 @@ function widerRequest(filters: ListFilters, days: number): string {
   return words.join(' ');
 }
 
+/** A topic of words and an owner's address can be shown as a command to copy (inline code). */
+const PLAIN_TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} ]{0,99}$/u;
+const PLAIN_OWNER = /^[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
+
+/** A command to suggest: inline code when what the person typed into it is plain, else escaped text
+ * (a code span around typed text would show markup as the person wrote it). */
+function suggestion(filters: ListFilters, command: string): string {
+  const plain = (!filters.topic || PLAIN_TOPIC.test(filters.topic)) && (!filters.owner || PLAIN_OWNER.test(filters.owner));
+  return plain ? `\`${command}\`` : escapeMarkdown(command);
+}
+
 /** What an empty list says: whose list, what was searched, and a wider search with the same filters. */
 function emptyListText(filters: ListFilters, what: string, days: number): string {
-  const wider = days < 30 ? ` Try a wider window: \`${widerRequest(filters, 30)}\`.` : '';
+  const wider = days < 30 ? ` Try a wider window: ${suggestion(filters, widerRequest(filters, 30))}.` : '';
   if (filters.owner) {
     // Webex answers an unknown address with an empty list too, so the bot cannot tell them apart.
     const whose = what.replace(/^recordings( in the recycle bin)?/, (words) => `${words} of ${filters.owner}`);
@@ -82,19 +93,24 @@ export const recordings: Handler<RecordingsCommand> = async (services, ctx, comm
       await ctx.reply({ markdown: NEEDS_ORG_ACCESS });
       return 'refused';
     }
-    const { zone, source } = await resolveZone(services, ctx.personId, await session.accessToken());
+    // The list goes out with the zone known now; the card shows its times in the person's zone,
+    // read from their profile (when stale) beside the list.
+    const { known, resolved } = await zoneNowAndLater(services, ctx.personId, await session.accessToken());
     const options: ListRecordingsOptions = {
       max: command.count,
       from: from.toISOString(),
       to: now.toISOString(),
-      timeZone: zone,
+      timeZone: known.zone,
       ...(filters.deleted ? { status: 'deleted' as const } : {}),
       ...(filters.topic ? { topic: filters.topic } : {}),
       ...(filters.owner ? { admin: { ownerEmail: filters.owner } } : {}),
     };
+    const listed = session.withToken((t) => listRecordings(services.client, t, options));
+    listed.catch(() => undefined); // awaited below, once the zone is in
+    const { zone, source } = await resolved;
     let items;
     try {
-      const page = await session.withToken((t) => listRecordings(services.client, t, options));
+      const page = await listed;
       items = page.items.slice(0, command.count);
     } catch (err) {
       if (err instanceof NotConnectedError) throw err;

@@ -1,5 +1,5 @@
 import type { Context } from '../replies/context';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import { NotConnectedError } from '../auth/tokens';
 import { WebexApiError } from '../webex/errors';
 import { sendConnectCard } from './sign-in-prompt';

@@ -1,9 +1,12 @@
+import { echoTyped } from '../format';
+
 /**
  * The commands' shapes and their argument parsers, for the README's "Commands" table. Pure: no
  * I/O. Which word names which command is the registry's (`registry.ts`).
  */
 
-export const RECORDING_ID = /^[A-Za-z0-9_-]{1,128}$/;
+import { RECORDING_ID } from '../webex/recording-id';
+
 export const MAX_IDS_PER_MESSAGE = 5;
 export const DEFAULT_LIST_SIZE = 10;
 export const MAX_LIST_SIZE = 50;
@@ -127,7 +130,7 @@ export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'r
       if (topic[1]) topicWords.push(topic[1]);
       continue;
     } else if (inTopic) topicWords.push(arg);
-    else return problem(`I don't understand "${arg}". Try \`recordings 20\`, \`recordings 30d\`, \`recordings deleted\` or \`recordings topic:budget\`.`);
+    else return problem(`I don't understand "${echoTyped(arg)}". Try \`recordings 20\`, \`recordings 30d\`, \`recordings deleted\` or \`recordings topic:budget\`.`);
     // A topic's words run up to the next option.
     inTopic = false;
   }
@@ -141,7 +144,7 @@ export function parseRecordingsArgs(args: string[]): Extract<Command, { name: 'r
     return { name: 'recordings', count, days: null, problem: 'The window must be between 1 and 365 days, e.g. `recordings 30d`.' };
   }
   if (filters.owner && days !== null && days > MAX_OWNER_WINDOW_DAYS) {
-    return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:${filters.owner} 30d\`.`);
+    return problem(`Webex searches someone's recordings at most ${MAX_OWNER_WINDOW_DAYS} days back: try \`recordings owner:<email> 30d\`.`);
   }
   const hasFilters = filters.owner !== undefined || filters.deleted || filters.topic !== undefined;
   // More than the maximum is shown as the maximum, and the list says so (`asked`).

@@ -1,9 +1,13 @@
 import { NotConnectedError } from '../auth/tokens';
-import { answerRecording, audienceFor, lazyViewer, type AnswerOutcome } from '../recordings/service';
+import { echoTyped } from '../format';
+import { answerRecording, audienceFor, fetchRecording, lazyViewer, type AnswerOutcome, type FetchResult } from '../recordings/service';
 import type { CommandMeta, Handler } from './handler';
 import { askToConnect } from './sign-in-prompt';
 
-/** `recording <id> [<id> …]`: one card per ID, each fetched with the person's own sign-in (read once). */
+/**
+ * `recording <id> [<id> …]`: one card per ID, each fetched with the person's own sign-in (read
+ * once). The IDs are fetched at once; the cards are posted in the order asked.
+ */
 export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: string[]; tooMany: boolean }> = async (
   services,
   ctx,
@@ -11,7 +15,7 @@ export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: str
   meta: CommandMeta,
 ) => {
   if (command.invalid.length > 0 || command.ids.length === 0) {
-    const shown = command.invalid.slice(0, 3).map((w) => `\`${w.replace(/`/g, "'").slice(0, 60)}\``).join(', ');
+    const shown = command.invalid.slice(0, 3).map((w) => `"${echoTyped(w)}"`).join(', ');
     await ctx.reply({
       markdown: command.ids.length === 0 && command.invalid.length === 0
         ? 'Which recording? Send `recording <id>`, e.g. `recording 62807eaf-0c89-492e-a3c3-c4751812603b`.'
@@ -25,8 +29,11 @@ export const recording: Handler<{ name: 'recording'; ids: string[]; invalid: str
   const audience = audienceFor(services, ctx.roomType);
   const outcomes: AnswerOutcome[] = [];
   const viewer = lazyViewer(services, ctx.personId);
+  const fetches = command.ids.map((id) => viewer().then((v) => fetchRecording(services, v, id)));
+  // Each is awaited in turn below; one that fails before its turn is not an unhandled rejection.
+  for (const fetch of fetches) fetch.catch(() => undefined);
   try {
-    for (const id of command.ids) outcomes.push(await answerRecording(services, ctx, viewer, id, audience));
+    for (const [i, id] of command.ids.entries()) outcomes.push(await answerRecording(services, ctx, viewer, id, audience, undefined, fetches[i] as Promise<FetchResult>));
   } catch (err) {
     if (!(err instanceof NotConnectedError)) throw err;
     const text = `recording ${command.ids.slice(outcomes.length).join(' ')}`;

@@ -1,7 +1,7 @@
 /** Asking the person to sign in: the connect card, and the request kept to answer once they have. */
 import { buildConnectCard } from '../cards';
 import type { Context } from '../replies/context';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { NotConnectedError } from '../auth/tokens';
 import type { PendingRequest } from '../store/types';
 

@@ -1,13 +1,14 @@
 import type { Command } from '../commands/parse';
 import { handlerFor, HELP_ROWS, parseCommand } from '../commands/registry';
 import { handleClick } from '../commands/clicks';
-import { describeFailure, isPostFailure } from '../errors/messages';
+import { describeFailure, describeSignInFailure, isPostFailure, isSignInFailure } from '../errors/messages';
+import { isStoreUnavailable } from '../store/errors';
 import { mayPassLater } from '../webex/errors';
 import type { InboundClick, InboundEvent, InboundMessage } from '../transport/types';
 import { createContext, type Context } from '../replies/context';
 import type { EventSteps } from '../inbox/steps';
 import type { HandlerOutcome, Outcome } from '../outcomes';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export interface Bot {
   /**
@@ -66,78 +67,104 @@ export function createBot(services: Services): Bot {
     return handlerFor(command)(services, ctx, command, { messageId, help: HELP_ROWS });
   }
 
-  async function onMessage(event: InboundMessage, steps: EventSteps | undefined): Promise<void> {
+  /**
+   * What differs between a message and a click inside the one guard chain (`guarded`): the
+   * metric's label, what the person is told when refused or failing, and the work itself.
+   */
+  interface Guarded {
+    /** The label of `recbot_commands_total` (the command's name, or `click`). */
+    label(): string;
+    /** Log facts naming the event. */
+    facts: Record<string, unknown>;
+    /** Told to a person outside the allowed domains (clicks: nothing, a card is not a conversation). */
+    refusedDomain?: () => Promise<unknown>;
+    /** Told once a minute to a person over the command limit (clicks: nothing). */
+    rateWarning?: () => Promise<unknown>;
+    /** Told when the work failed for good. */
+    failed(err: unknown): Promise<unknown>;
+    run(): Promise<HandlerOutcome>;
+  }
+
+  /**
+   * The one guard chain of every event, message or click (as bolt-js's built-in middleware and
+   * grammY's `bot.catch`): allowed email domains, the per-person command limit, the outcome
+   * metric, and the error handling: from the inbox, a failure that may pass (Webex or the
+   * database away) is rethrown for the inbox to retry the whole event (what was posted is not
+   * posted again, and the inbox tells the person only if every attempt fails with nothing
+   * answered); anything else is logged and answered. A sign-in that could not be renewed is the
+   * answer itself (the person is told what to do next).
+   */
+  async function guarded(event: InboundEvent, steps: EventSteps | undefined, g: Guarded): Promise<void> {
     const started = process.hrtime.bigint();
-    const scoped = forEvent(services, steps);
-    const ctx = createContext(scoped.messenger, event, { parentId: event.roomType === 'group' ? event.messageId : undefined });
-    let command: Command = parseCommand(event.text);
     let outcome: Outcome = 'error';
+    const kind = event.kind === 'message' ? 'command' : 'card click';
     try {
       if (!emailAllowed(event.personEmail, services.settings.allowedEmailDomains)) {
         outcome = 'refused-domain';
-        await ctx.reply({ markdown: 'Sorry, this bot is only available to people of the organisations it was set up for.' });
+        await g.refusedDomain?.();
         return;
       }
       const verdict = await countCommand(services, event.personId, steps);
       if (verdict !== 'ok') {
         outcome = 'rate-limited';
-        if (verdict === 'warn') {
-          await ctx.reply({ markdown: `You're sending commands faster than I can take them (${services.settings.commandsPerMinute} a minute). Please slow down and try again in a minute.` });
-        }
+        if (verdict === 'warn') await g.rateWarning?.();
         return;
       }
-      if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
-      outcome = await runCommand(scoped, ctx, command, event.messageId);
+      outcome = await g.run();
     } catch (err) {
-      const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId };
-      // From the inbox, a Webex failure that may pass is retried with the whole event (what was
-      // already posted is not posted again); the inbox tells the person if every attempt fails.
-      if (steps && mayPassLater(err)) {
-        logger.warn(facts, 'command failed; the event is retried');
+      const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, ...g.facts };
+      if (steps && (mayPassLater(err) || isStoreUnavailable(err)) && !isSignInFailure(err)) {
+        logger.warn(facts, `${kind} failed; the event is retried`);
         throw err;
       }
-      logger.error(facts, 'command failed');
-      // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
-      const markdown = isPostFailure(err) ? describeFailure('post-reply', err) : 'Something went wrong on my side. Please try again in a moment.';
-      await ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined)).catch(() => undefined);
+      logger.error(facts, `${kind} failed`);
+      await g.failed(err).catch(() => undefined);
     } finally {
-      services.recordOutcome(command.name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      services.recordOutcome(g.label(), outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  async function onClick(event: InboundClick, steps: EventSteps | undefined): Promise<void> {
-    const started = process.hrtime.bigint();
-    let outcome: Outcome = 'error';
+  function onMessage(event: InboundMessage, steps: EventSteps | undefined): Promise<void> {
+    const scoped = forEvent(services, steps);
+    const ctx = createContext(scoped.messenger, { ...event, receivedAt: steps?.receivedAt }, { parentId: event.roomType === 'group' ? event.messageId : undefined });
+    let command: Command = parseCommand(event.text);
+    if (command.name === 'unknown' && event.roomType === 'group' && command.text === '') command = { name: 'help' };
+    return guarded(event, steps, {
+      label: () => command.name,
+      facts: { command: command.name, messageId: event.messageId, personId: event.personId, roomId: event.roomId },
+      refusedDomain: () => ctx.reply({ markdown: 'Sorry, this bot is only available to people of the organisations it was set up for.' }),
+      rateWarning: () =>
+        ctx.reply({ markdown: `You're sending commands faster than I can take them (${services.settings.commandsPerMinute} a minute). Please slow down and try again in a minute.` }),
+      failed(err) {
+        // A reply Webex would not post is told as that (in the 1:1 space when the space refuses), not as a bug.
+        const markdown = isPostFailure(err)
+          ? describeFailure('post-reply', err)
+          : isSignInFailure(err)
+            ? describeSignInFailure(err)
+            : 'Something went wrong on my side. Please try again in a moment.';
+        return ctx.reply({ markdown }).catch(() => (isPostFailure(err) ? scoped.messenger.post({ toPersonId: event.personId }, { markdown }) : undefined));
+      },
+      run: () => runCommand(scoped, ctx, command, event.messageId),
+    });
+  }
+
+  function onClick(event: InboundClick, steps: EventSteps | undefined): Promise<void> {
     const scoped = forEvent(services, steps);
     const { messenger } = scoped;
-    const ctx = createContext(messenger, event, {
+    const ctx = createContext(messenger, { ...event, receivedAt: steps?.receivedAt }, {
       parentOf: async () => {
         if (event.roomType !== 'group') return undefined;
         const card = await messenger.get(event.cardMessageId).catch(() => null);
         return card?.parentId ?? card?.id;
       },
     });
-    try {
-      if (!emailAllowed(event.personEmail, services.settings.allowedEmailDomains)) {
-        outcome = 'refused-domain';
-        return;
-      }
-      if ((await countCommand(services, event.personId, steps)) !== 'ok') {
-        outcome = 'rate-limited';
-        return;
-      }
-      outcome = await handleClick(scoped, ctx, event, HELP_ROWS);
-    } catch (err) {
-      const facts = { err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId, actionId: event.actionId, personId: event.personId, roomId: event.roomId };
-      if (steps && mayPassLater(err)) {
-        logger.warn(facts, 'card click failed; the event is retried');
-        throw err;
-      }
-      logger.error(facts, 'card click failed');
-      await ctx.direct({ markdown: 'Something went wrong on my side with that button. Please try again in a moment.' }).catch(() => undefined);
-    } finally {
-      services.recordOutcome('click', outcome, Number(process.hrtime.bigint() - started) / 1e9);
-    }
+    return guarded(event, steps, {
+      label: () => 'click',
+      facts: { actionId: event.actionId, personId: event.personId, roomId: event.roomId },
+      failed: (err) =>
+        ctx.direct({ markdown: isSignInFailure(err) ? describeSignInFailure(err) : 'Something went wrong on my side with that button. Please try again in a moment.' }),
+      run: () => handleClick(scoped, ctx, event, HELP_ROWS),
+    });
   }
 
   return {

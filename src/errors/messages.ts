@@ -1,3 +1,4 @@
+import { markdownValue } from '../format';
 import { WebexApiError } from '../webex/errors';
 
 /**
@@ -94,12 +95,43 @@ export const ERROR_TABLE: Readonly<Record<Operation, Row>> = {
   },
 };
 
+/** What renewing the person's sign-in was needed for, by operation. */
+const NEEDED_FOR: Partial<Record<Operation, (subject: string) => string>> = {
+  'read-recording': (id) => ` to fetch recording \`${id}\``,
+  'list-recordings': (owner) => (owner ? ` to list ${owner}'s recordings` : ' to list your recordings'),
+  'download-file': (what) => (what ? ` to download ${what}` : ''),
+};
+
+export const SIGN_IN_TROUBLE =
+  "Webex's sign-in service is not answering properly. Please try again in a few minutes; if it keeps failing, send **connect** to sign in again.";
+
+/**
+ * True when the error is Webex's token endpoint failing while a sign-in was renewed (an error
+ * answer, no answer, or an answer without a token, such as an HTML page). A refused renewal is
+ * not one: that ends the sign-in (NotConnectedError) and the person is asked to connect.
+ */
+export function isSignInFailure(err: unknown): err is WebexApiError {
+  return err instanceof WebexApiError && err.method === 'POST' && err.path.endsWith('/access_token');
+}
+
+/**
+ * "I couldn't renew your Webex sign-in to fetch recording `…`: Webex's sign-in service is not
+ * answering properly. …" — told as the sign-in's failure, with what to do next.
+ */
+export function describeSignInFailure(err: WebexApiError, operation?: Operation, subject = ''): string {
+  const need = operation ? (NEEDED_FOR[operation]?.(subject) ?? '') : '';
+  const tracking = err.trackingId ? ` (Webex tracking ID: ${markdownValue(err.trackingId)})` : '';
+  return `I couldn't renew your Webex sign-in${need}: ${SIGN_IN_TROUBLE}${tracking}`;
+}
+
 /**
  * The sentence for a failed operation. `subject` is what it was about: the recording ID for
  * `read-recording`, the owner (markdown-escaped) for `list-recordings` of someone else's,
  * "the short notes of recording `…`" for `download-file` and `post-reply`.
  */
 export function describeFailure(operation: Operation, err: unknown, subject = ''): string {
+  // Renewing the sign-in failed, not the operation (the code exchange of a new sign-in has its own row).
+  if (operation !== 'sign-in' && isSignInFailure(err)) return describeSignInFailure(err, operation, subject);
   const row = ERROR_TABLE[operation];
   const lead = row.lead(subject);
   if (!(err instanceof WebexApiError)) return `${lead}: ${row.unexpected}`;
@@ -113,7 +145,7 @@ export function describeFailure(operation: Operation, err: unknown, subject = ''
       (err.status >= 500 ? 'Webex is having trouble right now. Please try again later.' : `Webex answered with an error (${err.status}).`);
   }
   const text = typeof reason === 'function' ? reason(wait, subject) : reason;
-  const tracking = err.trackingId ? ` (Webex tracking ID: \`${err.trackingId}\`)` : '';
+  const tracking = err.trackingId ? ` (Webex tracking ID: ${markdownValue(err.trackingId)})` : '';
   return `${lead}: ${text}${tracking}`;
 }
 

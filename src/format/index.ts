@@ -13,4 +13,4 @@ export {
   isValidTimeZone,
   parseApiTime,
 } from './time';
-export { escapeMarkdown, isHttpUrl, markdownLinkTarget } from './markdown';
+export { echoTyped, escapeMarkdown, isHttpUrl, markdownLinkTarget, markdownValue } from './markdown';

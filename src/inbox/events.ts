@@ -1,3 +1,4 @@
+import { idCore } from '../transport/envelope';
 import type { InboundEvent } from '../transport/types';
 
 /** Events are kept (and duplicates recognised) at least this long; older ones are replays. */
@@ -13,10 +14,14 @@ interface Envelope {
   data?: { id?: unknown; created?: unknown; roomId?: unknown; roomType?: unknown; personId?: unknown };
 }
 
-/** One key per Webex event (resource:event:data.id): a duplicate delivery has the same key. */
+/**
+ * One key per Webex event (resource:event:<UUID inside data.id>, see transport/envelope.ts): a
+ * duplicate delivery has the same key, whether it came by webhook, websocket or catch-up.
+ */
 export function eventKey(envelope: unknown): string {
   const e = (envelope ?? {}) as Envelope;
-  return `${String(e.resource)}:${String(e.event)}:${String(e.data?.id)}`;
+  const id = e.data?.id;
+  return `${String(e.resource)}:${String(e.event)}:${typeof id === 'string' ? idCore(id) : String(id)}`;
 }
 
 /**
@@ -38,7 +43,13 @@ export function eventPersonId(envelope: unknown): string | null {
 
 /** The key of the webhook event an InboundEvent was read from. */
 export function inboundEventKey(event: InboundEvent): string {
-  return event.kind === 'message' ? `messages:created:${event.messageId}` : `attachmentActions:created:${event.actionId}`;
+  return event.kind === 'message' ? `messages:created:${idCore(event.messageId)}` : `attachmentActions:created:${idCore(event.actionId)}`;
+}
+
+/** The message a `messages` event is about (the person's request), from the event's key. */
+export function requestMessageOf(key: string): string | null {
+  const prefix = 'messages:created:';
+  return key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : null;
 }
 
 /**

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Messenger } from '../replies/messenger';
 import type { Logger } from '../log';
 import type { Store } from '../store/types';
-import type { InboundEvent, Transport } from '../transport/types';
 import type { InboxEvent } from '../store/types';
+import { isActionable } from '../transport/reader';
 import {
   apologyDestination,
   eventKey,
   eventPersonId,
-  inboundEventKey,
   INBOX_RETENTION_MS,
   isRecordingEventKey,
   outsideReplayWindow,
@@ -23,13 +22,15 @@ export { EventSteps } from './steps';
 export const GIVE_UP_MESSAGE = "I couldn't answer that, try again.";
 
 export interface EventInbox {
-  /** A verified webhook envelope: stored (once per event) before the caller answers Webex. */
-  accept(envelope: unknown): Promise<void>;
+  /**
+   * An event envelope (a verified webhook, a websocket activity or a caught-up message, see
+   * transport/envelope.ts): stored once per event before the caller answers Webex or acks.
+   * Resolves true when stored now, false for a duplicate or an event there is nothing to do for.
+   */
+  accept(envelope: unknown): Promise<boolean>;
   /** A new-recording event (its key under RECORDING_EVENT_PREFIX, `personId` its owner):
    * stored once per key, then worked on like every event. False for a duplicate. */
   acceptRecording(key: string, envelope: object, personId: string): Promise<boolean>;
-  /** The steps of the inbox event an InboundEvent was read from, while it is being worked on. */
-  stepsFor(event: InboundEvent): EventSteps | undefined;
   /** Begins resuming unfinished events (call once the transport is started). */
   start(): void;
   /** Drain: new events are still stored, but no new work starts. */
@@ -46,12 +47,13 @@ export interface EventInbox {
  */
 export function createEventInbox(options: {
   store: Store;
-  transport: Transport;
+  /** The bot's part of an event: its own events are never stored; `handle` is one attempt. */
+  events: { isOwnEvent(envelope: unknown): boolean; handle(envelope: unknown, steps: EventSteps): Promise<void> };
   messenger: Messenger;
   logger: Logger;
   now: () => Date;
   botPersonId: () => string | undefined;
-  /** Resolves once the transport can dispatch. */
+  /** Resolves once the bot can work on events. */
   started: Promise<void>;
   onSettled(result: 'done' | 'retry' | 'parked'): void;
   /** One attempt at a new-recording event (notifications). */
@@ -60,8 +62,7 @@ export function createEventInbox(options: {
   pollMs?: number;
   maxAttempts?: number;
 }): EventInbox {
-  const { store, transport, logger, now } = options;
-  const inProgress = new Map<string, EventSteps>();
+  const { store, events, logger, now } = options;
   const instanceId = randomUUID();
 
   const worker = createInboxWorker({
@@ -73,6 +74,7 @@ export function createEventInbox(options: {
     pollMs: options.pollMs,
     maxAttempts: options.maxAttempts,
     botPersonId: options.botPersonId,
+    messenger: options.messenger,
     onSettled: options.onSettled,
     async work(event, steps) {
       await options.started;
@@ -80,12 +82,7 @@ export function createEventInbox(options: {
         await options.onRecordingEvent(event, steps);
         return;
       }
-      inProgress.set(event.key, steps);
-      try {
-        await transport.dispatch(event.envelope);
-      } finally {
-        inProgress.delete(event.key);
-      }
+      await events.handle(event.envelope, steps);
     },
     async giveUp(event, steps) {
       // A recording nobody asked about just now: nothing to apologise for (the log has it).
@@ -100,6 +97,11 @@ export function createEventInbox(options: {
     const lease = worker.leaseForNew();
     const fresh = await store.inbox.accept(key, envelope, personId, at, lease, new Date(at.getTime() - INBOX_RETENTION_MS));
     if (!fresh) {
+      // A new recording given up on (parked) and delivered again: tried again (by the next poll of the inbox).
+      if (isRecordingEventKey(key) && (await store.inbox.revive(key, envelope, personId, at))) {
+        logger.info({ key }, 'parked recording event delivered again; trying it again');
+        return true;
+      }
       logger.debug({ key }, 'duplicate webhook event ignored');
       return false;
     }
@@ -109,28 +111,28 @@ export function createEventInbox(options: {
 
   return {
     async accept(envelope) {
-      // The events of the bot's own replies: nothing to store, nothing to do.
-      if (transport.isOwnEvent(envelope)) return;
+      // The events of the bot's own replies, and of what it does not act on: nothing to store.
+      if (events.isOwnEvent(envelope)) return false;
       const key = eventKey(envelope);
       // Recordings come through the people's own webhooks only (the bot has no recording scope).
       if (isRecordingEventKey(key)) {
         logger.warn({ key }, 'recording event on the bot\'s webhook ignored');
-        return;
+        return false;
       }
+      if (!isActionable(envelope)) return false;
       const at = now();
       const outside = outsideReplayWindow(envelope, at);
       if (outside) {
         const created = (envelope as { data?: { created?: unknown } }).data?.created;
         logger.info({ key, created, reason: outside }, 'webhook event outside the replay window ignored');
-        return;
+        return false;
       }
-      await take(key, envelope, eventPersonId(envelope), at);
+      return take(key, envelope, eventPersonId(envelope), at);
     },
     acceptRecording(key, envelope, personId) {
       if (!isRecordingEventKey(key)) throw new Error(`a recording event key starts with ${RECORDING_EVENT_PREFIX}`);
       return take(key, envelope, personId, now());
     },
-    stepsFor: (event) => inProgress.get(inboundEventKey(event)),
     start: () => worker.start(),
     stopTaking: () => worker.stopTaking(),
     drain: (timeoutMs) => worker.drain(timeoutMs),

@@ -1,6 +1,15 @@
 import type { Destination, Messenger, Outgoing } from '../replies/messenger';
 import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
+import { requestMessageOf } from './events';
+
+/** Notes an attempt may post (their record numbers are per attempt). */
+const NOTES_PER_ATTEMPT = 500;
+
+/** A note's deletion is recorded under the note's number minus one (an odd number). */
+function isNoteRemoval(step: number): boolean {
+  return step < 0 && -step % 2 === 1;
+}
 
 /**
  * The outward steps of one inbox event (a reply posted, a card deleted, a pending request
@@ -8,20 +17,37 @@ import type { Inbox, PendingRequest, Store } from '../store/types';
  * attempt of the event skips the steps already recorded and gets their recorded results, so it
  * never posts twice.
  *
- * A crash between a post and its record leaves a post Webex has but the record lacks. A retried
- * attempt therefore compares, for a threaded reply (group spaces), the bot's replies in the
- * thread with the posts it accounts for, and takes an unaccounted reply as that step instead of
- * posting again. An unthreaded post is looked for the same way when it names what it is about
- * (`Outgoing.match`, a recording ID in an announcement's card); one that does not (a 1:1 reply)
- * cannot be told apart, and is posted again.
+ * A crash between a post and its record, or a post whose answer was lost (Webex posted it, then
+ * a 502 or a broken connection reached the bot), leaves a post Webex has but the record lacks.
+ * A retried attempt therefore looks at the bot's recent messages where Webex lets a bot list
+ * them, a 1:1 space, and takes an unaccounted post of its own as that step instead of posting
+ * again: after the person's request (a reply: the same text, or a card with the same first line
+ * of its fallback), or anywhere recent for a post that names what it is about (`Outgoing.match`,
+ * a recording ID in an announcement's card). In a group space Webex lets a bot list only the
+ * messages that mention it, never its own: there the post is made again (README, "Operating
+ * properties").
+ *
+ * A transient note ("Looking up recording …", posted only when an answer is slow) is not a
+ * numbered step (a retry may not post one), but it is recorded too, under numbers of its own
+ * (negative, per attempt), with its deletion: a note an attempt could not delete (a 503, a
+ * crash, a lease lost to another instance) is deleted by the end of a later attempt
+ * (`removeNotes`). Only a crash between the note's post and its record leaves one unknown.
  */
 export class EventSteps {
   private next = 0;
-  /** Posts accounted for in this attempt: threaded ones by parent message and kind (card or
-   * not), matched ones by destination and match. */
-  private readonly threadPosts = new Map<string, number>();
-  /** Transient notes posted in this attempt: neither they nor their deletion are steps. */
-  private readonly transientIds = new Set<string>();
+  /** Posts accounted for in this attempt, by destination and what tells them apart. */
+  private readonly accountedPosts = new Map<string, number>();
+  /** The person's message this event answers (a `messages` event), if any. */
+  private readonly request: string | null;
+  /** Transient notes of this attempt and of earlier ones, by message id: their record number,
+   * and whether they are deleted. */
+  private readonly notes = new Map<string, { step: number; removed: boolean }>();
+  /** Notes posted in this attempt so far. */
+  private notesPosted = 0;
+  /** Whether this attempt posted something that is not a note. */
+  private posted = false;
+  /** When the event first arrived (the inbox's receive time): progress notes are timed from it. */
+  receivedAt: Date | undefined;
 
   constructor(
     private readonly inbox: Inbox,
@@ -30,12 +56,67 @@ export class EventSteps {
     private readonly now: () => Date,
     /** Whether an earlier attempt may have posted (this is a retry); null: nothing to check. */
     private readonly botPersonId: string | null,
-  ) {}
+    /** This attempt's number (1 for the first). */
+    private readonly attempt = 1,
+  ) {
+    this.request = requestMessageOf(key);
+    for (const [step, result] of done) {
+      if (step >= 0 || isNoteRemoval(step)) continue;
+      const id = (JSON.parse(result) as { note?: unknown } | null)?.note;
+      if (typeof id === 'string') this.notes.set(id, { step, removed: done.has(step - 1) });
+    }
+  }
 
   /** Loads what earlier attempts of the event recorded (nothing to load on a first attempt). */
   static async load(inbox: Inbox, key: string, attempts: number, now: () => Date, botPersonId: () => string | undefined): Promise<EventSteps> {
-    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null);
-    return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null);
+    if (attempts <= 1) return new EventSteps(inbox, key, new Map(), now, null, attempts);
+    return new EventSteps(inbox, key, await inbox.steps(key), now, botPersonId() ?? null, attempts);
+  }
+
+  /** Whether the person has been told something for this event (by this attempt or an earlier
+   * one): a post that is not a note. An event given up on after that gets no apology. */
+  answered(): boolean {
+    if (this.posted) return true;
+    for (const [step, result] of this.done) {
+      if (step > 0 && typeof (JSON.parse(result) as { id?: unknown } | null)?.id === 'string') return true;
+    }
+    return false;
+  }
+
+  /** Deletes every note of the event still in the space (this attempt's and earlier ones');
+   * throws when one could not be deleted (the event is then retried). */
+  async removeNotes(inner: Messenger): Promise<void> {
+    let failed: unknown;
+    for (const [id, note] of this.notes) {
+      if (note.removed) continue;
+      await this.removeNote(inner, id).catch((err: unknown) => {
+        failed ??= err;
+      });
+    }
+    if (failed !== undefined) throw failed;
+  }
+
+  private async postNote(inner: Messenger, to: Destination, message: Outgoing): Promise<{ id: string }> {
+    const note = await inner.post(to, message);
+    this.notesPosted += 1;
+    const step = -(this.attempt * NOTES_PER_ATTEMPT * 2 + this.notesPosted * 2);
+    this.notes.set(note.id, { step, removed: false });
+    // Unrecorded (the store is away), it is still deleted by this attempt.
+    await this.inbox.recordStep(this.key, step, JSON.stringify({ note: note.id }), this.now()).catch(() => undefined);
+    return note;
+  }
+
+  private async removeNote(inner: Messenger, id: string): Promise<void> {
+    const note = this.notes.get(id);
+    if (!note || note.removed) return;
+    try {
+      await inner.remove(id);
+    } catch (err) {
+      // Gone already (deleted by an attempt that could not record it): done.
+      if ((err as { status?: unknown }).status !== 404) throw err;
+    }
+    note.removed = true;
+    await this.inbox.recordStep(this.key, note.step - 1, 'null', this.now()).catch(() => undefined);
   }
 
   /** Runs the step unless an earlier attempt did; either way returns its result. */
@@ -53,59 +134,50 @@ export class EventSteps {
   messenger(inner: Messenger): Messenger {
     return {
       post: async (to, message) => {
-        if (message.transient) {
-          const note = await inner.post(to, message);
-          this.transientIds.add(note.id);
-          return note;
-        }
-        const thread = 'parentId' in to && to.parentId ? to.parentId : null;
-        const isCard = Boolean(message.card);
-        const matched = !thread && message.match ? message.match : null;
-        const slot = thread ? `${thread}:${isCard}` : matched ? `match:${JSON.stringify(to)}:${matched}` : null;
-        const accounted = slot ? (this.threadPosts.get(slot) ?? 0) : 0;
+        if (message.transient) return this.postNote(inner, to, message);
+        const slot = `${JSON.stringify(to)}\n${message.match ? `match:${message.match}` : identity(message)}`;
+        const accounted = this.accountedPosts.get(slot) ?? 0;
         const result = await this.once(async () => {
-          const earlier = await this.earlierPost(inner, to, thread, matched, message, accounted);
+          const earlier = await this.earlierPost(inner, to, message, accounted);
           if (earlier) return { id: earlier.id };
           return { id: (await inner.post(to, message)).id };
         });
-        if (slot) this.threadPosts.set(slot, accounted + 1);
+        this.accountedPosts.set(slot, accounted + 1);
+        this.posted = true;
         return result;
       },
-      remove: (messageId) => (this.transientIds.delete(messageId) ? inner.remove(messageId) : this.once(() => inner.remove(messageId))),
+      remove: (messageId) => (this.notes.has(messageId) ? this.removeNote(inner, messageId) : this.once(() => inner.remove(messageId))),
       get: (messageId) => inner.get(messageId),
-      ...(inner.threadReplies ? { threadReplies: inner.threadReplies.bind(inner) } : {}),
       ...(inner.recentPosts ? { recentPosts: inner.recentPosts.bind(inner) } : {}),
     };
   }
 
   /**
-   * On a retry, the bot's post an earlier attempt may have made for this step and not recorded:
-   * in the thread (a card, or the same text: a slow answer's note is never taken for the answer),
-   * or among the recent posts at the destination for a post with a `match`.
+   * On a retry, the bot's post an earlier attempt may have made for this step and not recorded,
+   * among its recent posts in a 1:1 space (the only kind of space Webex lets a bot list): after
+   * the request with the same identity (a slow answer's note is never taken for the answer), or
+   * anywhere recent for a post with a `match`.
    */
-  private async earlierPost(
-    inner: Messenger,
-    to: Destination,
-    thread: string | null,
-    matched: string | null,
-    message: Outgoing,
-    accounted: number,
-  ): Promise<Message | undefined> {
-    if (this.botPersonId === null) return undefined;
-    const isCard = Boolean(message.card);
-    let seen: Message[];
+  private async earlierPost(inner: Messenger, to: Destination, message: Outgoing, accounted: number): Promise<Message | undefined> {
+    if (this.botPersonId === null || !inner.recentPosts) return undefined;
+    if (!message.match && this.request === null) return undefined;
+    const seen = await inner.recentPosts(to);
+    if (!seen) return undefined;
+    let candidates: Message[];
     let same: (m: Message) => boolean;
-    if (thread && 'roomId' in to && inner.threadReplies) {
-      seen = await inner.threadReplies(to.roomId, thread);
-      same = (m) => (m.attachments?.length ?? 0) > 0 === isCard && (isCard || (m.markdown ?? m.text) === message.markdown);
-    } else if (matched && inner.recentPosts) {
-      const firstLine = (text: string) => text.split('\n', 1)[0];
-      seen = await inner.recentPosts(to);
+    if (message.match) {
+      const matched = message.match;
+      candidates = seen;
       same = (m) => firstLine(m.markdown ?? m.text ?? '') === firstLine(message.markdown) && JSON.stringify(m.attachments ?? []).includes(matched);
     } else {
-      return undefined;
+      const at = seen.findIndex((m) => m.id === this.request);
+      // The request is not among the recent messages there: nothing to tell the posts apart by.
+      if (at < 0) return undefined;
+      candidates = seen.slice(at + 1);
+      const wanted = identity(message);
+      same = (m) => identity({ markdown: m.markdown ?? m.text ?? '', card: (m.attachments?.length ?? 0) > 0 ? {} : undefined }) === wanted;
     }
-    return seen.filter((m) => m.personId === this.botPersonId && !this.transientIds.has(m.id) && same(m))[accounted];
+    return candidates.filter((m) => m.personId === this.botPersonId && !this.notes.has(m.id) && same(m))[accounted];
   }
 
   /** The store for this event's work: storing a pending request is a step. */
@@ -119,4 +191,11 @@ export class EventSteps {
       },
     });
   }
+}
+
+const firstLine = (text: string) => text.split('\n', 1)[0] ?? '';
+
+/** What tells one post of an event from another: a card by its fallback's first line, a text whole. */
+function identity(message: Pick<Outgoing, 'markdown' | 'card'>): string {
+  return message.card ? `card:${firstLine(message.markdown)}` : `text:${message.markdown}`;
 }

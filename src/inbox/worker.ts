@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import type { Messenger } from '../replies/messenger';
 import type { Inbox, InboxEvent, Lease } from '../store/types';
 import { EventSteps } from './steps';
 
@@ -12,8 +13,11 @@ export interface InboxWorkerOptions {
   botPersonId: () => string | undefined;
   /** One attempt at an event; rejects when it failed (it is retried). */
   work(event: InboxEvent, steps: EventSteps): Promise<void>;
-  /** After the last attempt failed: tell the person, when that can be done. */
+  /** After the last attempt failed and nothing was said for the event: tell the person, when
+   * that can be done. Never called once the event's answer (any post) was made. */
   giveUp(event: InboxEvent, steps: EventSteps, err: unknown): Promise<void>;
+  /** Deletes the events' progress notes still in the space (see EventSteps.removeNotes). */
+  messenger?: Messenger;
   /** Counts events by how their attempt ended (metrics). */
   onSettled(result: 'done' | 'retry' | 'parked'): void;
   /** How long a lease lasts without renewal. Default 30 s; renewed every third of it. */
@@ -68,8 +72,11 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   async function attempt(event: InboxEvent): Promise<void> {
     const steps = await EventSteps.load(inbox, event.key, event.attempts, now, options.botPersonId);
+    steps.receivedAt = event.receivedAt;
     try {
       await options.work(event, steps);
+      // A note this attempt or an earlier one could not delete: the event is not done until it is.
+      if (options.messenger) await steps.removeNotes(options.messenger);
     } catch (err) {
       const { trackingId, status } = err as { trackingId?: unknown; status?: unknown };
       const facts = { key: event.key, attempts: event.attempts, err: String(err), trackingId, status };
@@ -81,7 +88,9 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
         return;
       }
       logger.error(facts, 'webhook event failed on its last attempt; parked as failed');
-      await options.giveUp(event, steps, err).catch((e: unknown) => logger.warn({ key: event.key, err: String(e) }, 'could not tell the person'));
+      if (options.messenger) await steps.removeNotes(options.messenger).catch((e: unknown) => logger.warn({ key: event.key, err: String(e) }, 'could not delete a progress note'));
+      // An apology never follows an answer already posted.
+      if (!steps.answered()) await options.giveUp(event, steps, err).catch((e: unknown) => logger.warn({ key: event.key, err: String(e) }, 'could not tell the person'));
       await inbox.park(event.key, owner, now(), String(err));
       options.onSettled('parked');
       return;

@@ -10,7 +10,7 @@
  */
 import type { AdaptiveCard } from '../cards';
 import { fixedText } from '../cards/elements';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { EventSteps } from '../inbox/steps';
 import { audienceFor, fetchRecording, lazyViewer, recordingCard, type Viewer } from '../recordings/service';
 import type { RecordingSubscription } from '../store/types';

@@ -9,11 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { NotConnectedError } from '../auth/tokens';
-import type { Services } from '../dispatch/services';
+import type { Services } from '../services';
 import type { RecordingSubscription } from '../store/types';
 import { WebexApiError } from '../webex/errors';
 import { listRecordings } from '../webex/recordings';
 import { lazyViewer, type Viewer } from '../recordings/service';
+import type { Clock } from '../clock';
 
 /** A recording's file appears after the call ends: look back this far before the last poll. */
 export const POLL_LOOKBACK_MS = 6 * 3600 * 1000;
@@ -24,7 +25,7 @@ export interface PollerDeps {
   services: Services;
   intervalMs: number;
   /** Epoch ms. */
-  now: () => number;
+  now: Clock;
   /** How often due people are looked for. Default: 1 s, or the interval / 10 when shorter. */
   tickMs?: number;
   /** A recording new to this person; resolves once it is kept (`viewer`: their open sign-in). */
@@ -71,7 +72,7 @@ export class RecordingPoller {
 
   /** Polls everyone whose moment has come; the rest get their moment in the coming interval. */
   async tick(): Promise<void> {
-    const now = this.deps.now();
+    const now = this.deps.now().getTime();
     const subscriptions = await this.deps.services.store.listSubscriptions();
     const present = new Set(subscriptions.map((s) => s.personId));
     for (const id of this.nextDue.keys()) if (!present.has(id)) this.nextDue.delete(id);
@@ -94,7 +95,7 @@ export class RecordingPoller {
   /** One person's poll: list with their token, announce what is new. */
   async pollPerson(sub: RecordingSubscription): Promise<void> {
     const { services } = this.deps;
-    const started = this.deps.now();
+    const started = this.deps.now().getTime();
     const since = (sub.lastPolledAt ?? sub.subscribedAt).getTime() - POLL_LOOKBACK_MS;
     let items;
     // One read of the person's sign-in for the list and every announcement of this poll.

@@ -4,8 +4,8 @@
  * per-person poll otherwise) and what is done with a new recording (announce.ts).
  */
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
-import type { Services } from '../dispatch/services';
-import { RECORDING_ID } from '../commands/parse';
+import type { Services } from '../services';
+import { RECORDING_ID } from '../webex/recording-id';
 import type { RecordingSubscription } from '../store/types';
 import type { Notifications } from './types';
 import { announceRecording } from './announce';
@@ -13,6 +13,7 @@ import { RECORDING_EVENT_PREFIX } from '../inbox/events';
 import type { Viewer } from '../recordings/service';
 import { RecordingPoller } from './poller';
 import { ensureRecordingWebhook, removeRecordingWebhooks } from './registration';
+import { systemClock, type Clock } from '../clock';
 
 export type { Notifications } from './types';
 
@@ -56,7 +57,7 @@ export function createNotifications(
   services: Services,
   settings: NotificationSettings,
   queue: RecordingEventQueue,
-  now: () => number = Date.now,
+  now: Clock = systemClock,
 ): Notifications & { /** The poller in polling mode (null in webhook mode). */ readonly poller: RecordingPoller | null } {
   const { store, logger, client, tokens } = services;
   const webhookUrl = settings.webhookUrl;
@@ -116,7 +117,7 @@ export function createNotifications(
       const sub = await store.subscribe(
         personId,
         { ...(change.direct ? { direct: true } : {}), ...(change.roomId ? { addRoomId: change.roomId } : {}) },
-        new Date(now()),
+        now(),
       );
       try {
         await register(personId, session);

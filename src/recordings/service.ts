@@ -7,10 +7,10 @@ import { buildRecordingCard, type Audience, type NoLinksCause } from '../cards';
 import type { BuiltCard } from '../cards';
 import type { Context } from '../replies/context';
 import { describeRecordingError } from '../errors/messages';
-import type { Services } from '../dispatch/services';
-import { resolveZone, type ZoneSource } from '../timezones/zone';
+import type { Services } from '../services';
+import { zoneNowAndLater, type ZoneSource } from '../timezones/zone';
 import { NotConnectedError, type PersonSession } from '../auth/tokens';
-import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from '../commands/progress';
+import { PROGRESS_NOTE_AFTER_MS, progressNoteText, REAL_TIMERS, withProgressNote } from '../replies/progress';
 import { CallPartyCache, fetchCallParty, type CallParty } from '../webex/call-party';
 import { getRecording } from '../webex/recordings';
 import type { Recording } from '../webex/types';
@@ -25,18 +25,30 @@ export function audienceFor(services: Services, roomType: 'direct' | 'group'): A
 /** Who a recording is fetched for: their sign-in (read once) and the zone their times are shown in. */
 export interface Viewer {
   readonly session: PersonSession;
-  readonly zone: string;
-  readonly zoneSource: ZoneSource;
+  /** A zone known without asking Webex (stored), for requests whose answer the card re-zones. */
+  readonly knownZone: string;
+  /** The zone the card shows: the profile's is read from Webex (when stale) beside the fetch. */
+  readonly zone: Promise<{ zone: string; source: ZoneSource }>;
 }
 
 /**
- * Opens the person's sign-in once and resolves their zone (refreshing the profile's zone with
- * their token when stale). Throws NotConnectedError when they have no usable sign-in.
+ * Opens the person's sign-in once and starts resolving their zone (refreshing the profile's zone
+ * with their token when stale, beside whatever is fetched next). Throws NotConnectedError when
+ * they have no usable sign-in.
  */
 export async function openViewer(services: Services, personId: string, opened?: PersonSession): Promise<Viewer> {
   const session = opened ?? (await services.tokens.open(personId));
-  const { zone, source } = await resolveZone(services, personId, await session.accessToken());
-  return { session, zone, zoneSource: source };
+  const { known, resolved } = await zoneNowAndLater(services, personId, await session.accessToken());
+  return { session, knownZone: known.zone, zone: resolved };
+}
+
+/**
+ * How long after now the "Looking up recording …" note is due: `afterMs` from the event's
+ * arrival (`receivedAt`), so that the reads before the fetch count; now when that has passed.
+ */
+export function progressDelay(afterMs: number, now: Date, receivedAt: Date | undefined): number {
+  if (!receivedAt) return afterMs;
+  return Math.max(0, afterMs - (now.getTime() - receivedAt.getTime()));
 }
 
 export type FetchResult =
@@ -75,19 +87,26 @@ async function within<T>(promise: Promise<T | undefined>, ms: number): Promise<T
  * `callParty` out.
  */
 export async function fetchRecording(services: Services, viewer: Viewer, recordingId: string): Promise<FetchResult> {
-  const { session, zone, zoneSource } = viewer;
+  const { session } = viewer;
   const token = await session.accessToken();
   const viewerKey = `${session.personId}\n${session.email}`;
   const party = fetchCallParty(services.client, token, recordingId, { cache: callParties(services), viewer: viewerKey, logger: services.logger }).catch(() => undefined);
-  try {
-    const recording = await session.withToken((t) => getRecording(services.client, t, recordingId, zone));
-    const noLinksCause = noLinksCauseFor(session, recording);
-    const callParty = await within(party, CALL_PARTY_GRACE_MS);
-    return { ok: true, recording, zone, zoneSource, ...(noLinksCause ? { noLinksCause } : {}), ...(callParty ? { callParty } : {}) };
-  } catch (err) {
-    if (err instanceof NotConnectedError) throw err;
-    return { ok: false, error: err };
+  // The card shows its times in the viewer's zone whatever zone Webex rendered them in: the
+  // request goes out with the zone known now, beside the profile's (read when stale).
+  const details = session.withToken((t) => getRecording(services.client, t, recordingId, viewer.knownZone)).then(
+    (recording) => ({ ok: true as const, recording }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const { zone, source: zoneSource } = await viewer.zone;
+  const got = await details;
+  if (!got.ok) {
+    if (got.error instanceof NotConnectedError) throw got.error;
+    return { ok: false, error: got.error };
   }
+  const { recording } = got;
+  const noLinksCause = noLinksCauseFor(session, recording);
+  const callParty = await within(party, CALL_PARTY_GRACE_MS);
+  return { ok: true, recording, zone, zoneSource, ...(noLinksCause ? { noLinksCause } : {}), ...(callParty ? { callParty } : {}) };
 }
 
 /**
@@ -96,7 +115,8 @@ export async function fetchRecording(services: Services, viewer: Viewer, recordi
  * recycle bin, or a viewer whose access the bot cannot tell, gets no cause (the card names both).
  */
 export function noLinksCauseFor(session: Pick<PersonSession, 'email' | 'scopes'>, recording: Recording): NoLinksCause | undefined {
-  if (recording.temporaryDirectDownloadLinks || recording.status !== 'available') return undefined;
+  // `recording?.`: Webex's answer may be no object at all (the card shows its fields as unknown).
+  if (recording?.temporaryDirectDownloadLinks || recording?.status !== 'available') return undefined;
   const scopes = session.scopes();
   const owner = typeof recording.ownerEmail === 'string' && recording.ownerEmail.toLowerCase() === session.email.toLowerCase();
   if (scopes.includes('spark-compliance:recordings_read')) return 'prevent-downloading';
@@ -136,7 +156,9 @@ export type AnswerOutcome = 'ok' | ReturnType<typeof fetchOutcome>;
 /**
  * Posts one recording's card for the person, or the message explaining why not. `viewer` is
  * opened at most once per command (the first answer opens it). `lead` is posted just before the
- * card (not before an error message). A slow answer gets a progress note.
+ * card (not before an error message). `fetched`: the fetch, already started (several IDs are
+ * fetched at once and posted in order). A slow answer gets a progress note, due a while after
+ * the event arrived.
  */
 export async function answerRecording(
   services: Services,
@@ -145,10 +167,13 @@ export async function answerRecording(
   recordingId: string,
   audience: Audience,
   lead?: string,
+  fetched?: Promise<FetchResult>,
 ): Promise<AnswerOutcome> {
   const progress = services.progress ?? { afterMs: PROGRESS_NOTE_AFTER_MS, timers: REAL_TIMERS };
-  return withProgressNote(() => fetchAndPost(services, ctx, viewer, recordingId, audience, lead), {
+  const fetch = () => fetched ?? viewer().then((v) => fetchRecording(services, v, recordingId));
+  return withProgressNote(() => fetchAndPost(services, ctx, fetch, recordingId, audience, lead), {
     ...progress,
+    afterMs: progressDelay(progress.afterMs, services.now(), ctx.receivedAt),
     post: () => ctx.reply({ markdown: progressNoteText(recordingId), transient: true }),
     remove: (id) => services.messenger.remove(id),
     onError: (err) => services.logger.warn({ recordingId, err: String(err) }, 'progress note failed'),
@@ -161,8 +186,8 @@ export function lazyViewer(services: Services, personId: string, session?: Perso
   return () => (opened ??= openViewer(services, personId, session));
 }
 
-async function fetchAndPost(services: Services, ctx: Context, viewer: () => Promise<Viewer>, recordingId: string, audience: Audience, lead: string | undefined): Promise<AnswerOutcome> {
-  const result = await fetchRecording(services, await viewer(), recordingId);
+async function fetchAndPost(services: Services, ctx: Context, fetch: () => Promise<FetchResult>, recordingId: string, audience: Audience, lead: string | undefined): Promise<AnswerOutcome> {
+  const result = await fetch();
   if (!result.ok) {
     const trackingId = (result.error as { trackingId?: string })?.trackingId;
     audit(services, ctx, recordingId, fetchOutcome(result.error), trackingId ? { trackingId } : {});

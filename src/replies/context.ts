@@ -11,6 +11,8 @@ export interface Context {
   readonly personEmail: string;
   readonly roomId: string;
   readonly roomType: RoomType;
+  /** When the event arrived at the bot (its progress notes are timed from then); absent when unknown. */
+  readonly receivedAt?: Date;
   /** Answer in the space (threaded in a group space). */
   reply(message: Outgoing): Promise<{ id: string }>;
   /** Answer the person in their 1:1 space with the bot. */
@@ -19,7 +21,7 @@ export interface Context {
 
 export function createContext(
   messenger: Messenger,
-  who: { personId: string; personEmail: string; roomId: string; roomType: RoomType },
+  who: { personId: string; personEmail: string; roomId: string; roomType: RoomType; receivedAt?: Date },
   thread: { parentId?: string; parentOf?: () => Promise<string | undefined> },
 ): Context {
   let parent: Promise<string | undefined> | null = null;

@@ -27,11 +27,13 @@ export interface Messenger {
   post(to: Destination, message: Outgoing): Promise<{ id: string }>;
   remove(messageId: string): Promise<void>;
   get(messageId: string): Promise<Message>;
-  /** The messages in a thread (replies to `parentId`), oldest first. Without it, a retried
-   * event cannot look for a reply it posted before a crash (see inbox/steps.ts). */
-  threadReplies?(roomId: string, parentId: string): Promise<Message[]>;
-  /** The latest messages at a destination (a space, or the 1:1 space with a person), oldest first. */
-  recentPosts?(to: Destination): Promise<Message[]>;
+  /**
+   * The latest messages in a 1:1 space (the space itself, or the one with a person), oldest
+   * first; null for a group space or thread: Webex lets a bot list there only the messages that
+   * mention it, never its own. Without it, a retried event cannot look for a post it made before
+   * its answer was lost (see inbox/steps.ts).
+   */
+  recentPosts?(to: Destination): Promise<Message[] | null>;
 }
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;

@@ -5,6 +5,18 @@ import { cardAttachment, type Destination, type Messenger } from './messenger';
 
 /** The reply port over the Webex REST API with the bot's own token. */
 export function createRestMessenger(client: WebexClient, botToken: string): Messenger {
+  /** Whether a space is a 1:1 space (a space's type never changes; at most 1,000 remembered). */
+  const roomTypes = new Map<string, string>();
+  async function isDirect(roomId: string): Promise<boolean> {
+    let type = roomTypes.get(roomId);
+    if (type === undefined) {
+      const { body } = await client.request<{ type?: string }>({ method: 'GET', path: `/rooms/${encodeURIComponent(roomId)}`, route: '/rooms/{id}', token: botToken });
+      type = String(body.type);
+      if (roomTypes.size >= 1000) roomTypes.clear();
+      roomTypes.set(roomId, type);
+    }
+    return type === 'direct';
+  }
   return {
     async post(to: Destination, message) {
       if (message.file) {
@@ -25,16 +37,9 @@ export function createRestMessenger(client: WebexClient, botToken: string): Mess
       const { body } = await client.request<Message>({ method: 'GET', path: `/messages/${encodeURIComponent(messageId)}`, token: botToken });
       return body;
     },
-    async threadReplies(roomId, parentId) {
-      const { body } = await client.request<{ items?: Message[] }>({
-        method: 'GET',
-        path: '/messages',
-        query: { roomId, parentId, max: 100 },
-        token: botToken,
-      });
-      return [...(body.items ?? [])].sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
-    },
     async recentPosts(to) {
+      if ('parentId' in to && to.parentId) return null;
+      if ('roomId' in to && !(await isDirect(to.roomId))) return null;
       const { body } = await client.request<{ items?: Message[] }>(
         'toPersonId' in to
           ? { method: 'GET', path: '/messages/direct', query: { personId: to.toPersonId }, token: botToken }

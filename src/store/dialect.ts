@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, type SqliteDatabase } from 'kysely';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import type { Logger } from '../log';
+import { guardedPool, listenForClientErrors, PatientSqliteDialect } from './guard';
 import { KeyedMutex } from './mutex';
 import { AdvisoryLocks, advisoryKey } from './postgres-lock';
 import type { DbTime, Tables } from './schema';
@@ -52,7 +53,7 @@ export interface Dialect {
  */
 const openFiles = new Map<string, { db: Kysely<Tables>; locks: KeyedMutex; users: number }>();
 
-function openSqliteFile(file: string): Kysely<Tables> {
+function openSqliteFile(file: string, lockWaitMs?: number): Kysely<Tables> {
   const inMemory = file === SQLITE_MEMORY;
   if (!inMemory) {
     mkdirSync(dirname(file), { recursive: true });
@@ -62,10 +63,11 @@ function openSqliteFile(file: string): Kysely<Tables> {
   const database = new Database(file);
   if (!inMemory) database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
+  // Never wait inside the driver: that blocks the event loop (guard.ts waits on timers instead).
+  database.pragma('busy_timeout = 0');
   // Deleted rows (e.g. after "disconnect") are overwritten, not left in free pages.
   database.pragma('secure_delete = ON');
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: keepingStatements(database) }) });
+  return new Kysely<Tables>({ dialect: new PatientSqliteDialect({ database: keepingStatements(database) }, lockWaitMs) });
 }
 
 /** Distinct statements kept prepared per file; the store has a few dozen. */
@@ -93,11 +95,11 @@ function keepingStatements(database: Database.Database): SqliteDatabase {
   };
 }
 
-export function sqliteDialect(file: string): Dialect {
+export function sqliteDialect(file: string, lockWaitMs?: number): Dialect {
   const key = file === SQLITE_MEMORY ? null : resolve(file);
   let shared = key === null ? undefined : openFiles.get(key);
   if (!shared) {
-    shared = { db: openSqliteFile(file), locks: new KeyedMutex(), users: 0 };
+    shared = { db: openSqliteFile(file, lockWaitMs), locks: new KeyedMutex(), users: 0 };
     if (key !== null) openFiles.set(key, shared);
   }
   shared.users += 1;
@@ -134,24 +136,34 @@ export interface PostgresDialectOptions {
   lockPoolSize?: number;
   /** How long to wait for another instance's refresh lock before failing. Default 30 s. */
   lockTimeoutMs?: number;
+  /** A query with no answer for this long fails (a silent network), as StoreUnavailableError. Default 10 s. */
+  queryTimeoutMs?: number;
+  /** Opening a connection gives up after this long. Default 10 s. */
+  connectTimeoutMs?: number;
 }
 
 export function postgresDialect(options: PostgresDialectOptions): Dialect {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
-  const base: PoolConfig = { connectionString: options.url, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 };
+  const base: PoolConfig = {
+    connectionString: options.url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    // A peer that vanished without a reset is noticed by the kernel, not only by a query timeout.
+    keepAlive: true,
+  };
   // Set at connection start-up; the migration checks it took effect (a URL with its own `options=` wins).
   const queryConfig: PoolConfig = schema ? { ...base, options: `-c search_path=${schema}` } : base;
-  const pool = new Pool({ ...queryConfig, max: options.poolSize ?? 10 });
+  // Queries (not the lock pool, whose statements wait for other instances' locks) fail when the server is silent.
+  const pool = new Pool({ ...queryConfig, max: options.poolSize ?? 10, query_timeout: options.queryTimeoutMs ?? 10_000 });
   const lockPool = new Pool({ ...base, max: options.lockPoolSize ?? 5 });
-  const onIdleError = (err: Error) => options.logger.warn({ err: err.message }, 'idle database connection failed');
-  pool.on('error', onIdleError);
-  lockPool.on('error', onIdleError);
+  listenForClientErrors(pool, options.logger, 'queries');
+  listenForClientErrors(lockPool, options.logger, 'locks');
   const locks = new AdvisoryLocks(lockPool, {
     namespace: `webex-recording-bot:refresh:${schema ?? ''}`,
     lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
     logger: options.logger,
   });
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
   return {
     kind: 'postgres',
     db,

@@ -3,7 +3,7 @@ import type { Dialect } from './dialect';
 import { prepared } from './prepared';
 import { EVENT_PRUNE_INTERVAL_MS, PruneSchedule } from './records';
 import type { Tables } from './schema';
-import type { Inbox, InboxEvent, Lease } from './types';
+import type { Inbox, InboxEvent, Lease, ParkedEvent } from './types';
 
 /** A finished event keeps its key (for dedupe), not what it said or who sent it. */
 const FINISHED_ENVELOPE = '{}';
@@ -132,7 +132,57 @@ export class SqlInbox implements Inbox {
   }
 
   async park(key: string, owner: string, now: Date, error: string): Promise<void> {
-    await this.settle(key, owner, { status: 'failed', finished_at: this.dialect.time(now), last_error: error.slice(0, MAX_ERROR_LENGTH), envelope: FINISHED_ENVELOPE });
+    await this.db.transaction().execute(async (trx) => {
+      // Kept as it came (and whose it is, for "forget me") so that it can be replayed.
+      const parked = await trx
+        .updateTable('inbox_events')
+        .set({ status: 'failed', finished_at: this.dialect.time(now), last_error: error.slice(0, MAX_ERROR_LENGTH), lease_owner: null, lease_expires_at: null })
+        .where('event_key', '=', key)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      // A new recording parked unannounced gives up its claim: a later delivery may announce it.
+      if (Number(parked.numUpdatedRows) > 0) await trx.deleteFrom('delivered_recordings').where('event_key', '=', key).execute();
+    });
+  }
+
+  async revive(key: string, envelope: unknown, personId: string | null, now: Date): Promise<boolean> {
+    return this.pendAgain(key, now, { envelope: JSON.stringify(envelope), person_id: personId });
+  }
+
+  async replay(key: string, now: Date): Promise<boolean> {
+    return this.pendAgain(key, now, {});
+  }
+
+  /** A parked event is pending again, due now, with one attempt counted: the next is a retry
+   * (steps already recorded are not done again). */
+  private async pendAgain(key: string, now: Date, values: { envelope?: string; person_id?: string | null }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('inbox_events')
+      .set({ ...values, status: 'pending', attempts: 1, next_attempt_at: this.dialect.time(now), finished_at: null, lease_owner: null, lease_expires_at: null })
+      .where('event_key', '=', key)
+      .where('status', '=', 'failed')
+      .where('envelope', '<>', FINISHED_ENVELOPE)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async parked(limit: number): Promise<ParkedEvent[]> {
+    const rows = await this.db
+      .selectFrom('inbox_events')
+      .select(['event_key', 'received_at', 'finished_at', 'attempts', 'last_error', 'envelope'])
+      .where('status', '=', 'failed')
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
+      .execute();
+    const { date } = this.dialect;
+    return rows.map((row) => ({
+      key: row.event_key,
+      receivedAt: date(row.received_at),
+      parkedAt: row.finished_at === null ? null : date(row.finished_at),
+      attempts: Number(row.attempts),
+      lastError: row.last_error,
+      replayable: row.envelope !== FINISHED_ENVELOPE,
+    }));
   }
 
   /** Ends the owner's failed attempt (a retry or parked; `finish` has its own statement); does

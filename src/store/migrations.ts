@@ -138,6 +138,18 @@ export const MIGRATIONS: readonly Migration[] = [
     // A retried announcement recognises its own claim (the claim and the post are two steps).
     statements: () => ['ALTER TABLE delivered_recordings ADD COLUMN event_key TEXT'],
   },
+  {
+    version: 5,
+    name: 'marks',
+    // Named points in time that only move forward: the websocket catch-up's last-seen event
+    // time, and each websocket device's last heartbeat (transport/catch-up.ts, devices.ts).
+    statements: (t) => [
+      `CREATE TABLE marks (
+        name TEXT PRIMARY KEY,
+        at ${t.time} NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**

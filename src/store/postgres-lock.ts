@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from '../log';
+import { asStoreError } from './errors';
 import { KeyedMutex } from './mutex';
 
 /** A signed 64-bit advisory-lock key (as a decimal string for `$1::bigint`) from a name. */
@@ -33,14 +34,16 @@ export class AdvisoryLocks {
   run<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return this.local.run(name, async () => {
       const key = advisoryKey(`${this.namespace}:${name}`);
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch((err: unknown) => {
+        throw asStoreError(err);
+      });
       try {
         // Waiting for another instance fails after lockTimeoutMs instead of hanging.
         await client.query(`SET lock_timeout = ${this.lockTimeoutMs}`);
         await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
       } catch (err) {
         client.release(true);
-        throw err;
+        throw asStoreError(err);
       }
       try {
         return await fn();

@@ -104,6 +104,11 @@ export interface SchemaMigrationsTable {
   applied_at: DbTime;
 }
 
+export interface MarksTable {
+  name: string;
+  at: DbTime;
+}
+
 export interface Tables {
   accounts: AccountsTable;
   person_settings: PersonSettingsTable;
@@ -116,4 +121,5 @@ export interface Tables {
   recording_subscriptions: RecordingSubscriptionsTable;
   recording_announce_rooms: RecordingAnnounceRoomsTable;
   delivered_recordings: DeliveredRecordingsTable;
+  marks: MarksTable;
 }

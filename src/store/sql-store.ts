@@ -65,6 +65,8 @@ export class SqlStore implements Store {
     private readonly dialect: Dialect,
     private readonly cipher: TokenCipher,
     private readonly logger: Logger,
+    /** Opened beside the running bot (an operator's tool): takes no part in the inbox's leases. */
+    private readonly beside = false,
   ) {
     this.kind = dialect.kind;
     this.db = dialect.db;
@@ -76,7 +78,7 @@ export class SqlStore implements Store {
   async init(): Promise<void> {
     await migrate(this.db, this.dialect, this.logger);
     // One process per SQLite file: leases left by a process that stopped are void.
-    if (!this.dialect.sharedByInstances) await this.inbox.release(null, 'all');
+    if (!this.dialect.sharedByInstances && !this.beside) await this.inbox.release(null, 'all');
   }
 
   async close(): Promise<void> {
@@ -91,7 +93,10 @@ export class SqlStore implements Store {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
-    const query = sql`SELECT 1`.execute(this.db).then(
+    // SQLite: reads go on while another process holds the write lock (WAL), so readiness takes
+    // the write lock (an empty IMMEDIATE transaction) to say whether events can be stored.
+    const probe = this.kind === 'sqlite' ? this.db.transaction().execute(async () => undefined) : sql`SELECT 1`.execute(this.db);
+    const query = probe.then(
       () => true,
       () => false,
     );
@@ -339,5 +344,28 @@ export class SqlStore implements Store {
   async claimRecordingDelivery(personId: string, recordingId: string, now: Date, eventKey: string): Promise<boolean> {
     if (this.deliveryPrune.due(now)) await this.subscriptions.prune(now);
     return this.subscriptions.claimDelivery(personId, recordingId, now, eventKey);
+  }
+
+  async getMark(name: string): Promise<Date | null> {
+    const row = await this.db.selectFrom('marks').select('at').where('name', '=', name).executeTakeFirst();
+    return row ? this.dialect.date(row.at) : null;
+  }
+
+  async setMark(name: string, at: Date): Promise<void> {
+    await this.db
+      .insertInto('marks')
+      .values({ name, at: this.dialect.time(at) })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ at: sql`CASE WHEN marks.at < excluded.at THEN excluded.at ELSE marks.at END` }))
+      .execute();
+  }
+
+  async listMarks(prefix: string): Promise<Array<{ name: string; at: Date }>> {
+    const rows = await this.db.selectFrom('marks').select(['name', 'at']).where('name', 'like', `${prefix}%`).execute();
+    // LIKE's `_` matches any character: the prefix is checked exactly here.
+    return rows.filter((r) => r.name.startsWith(prefix)).map((r) => ({ name: r.name, at: this.dialect.date(r.at) }));
+  }
+
+  async deleteMark(name: string): Promise<void> {
+    await this.db.deleteFrom('marks').where('name', '=', name).execute();
   }
 }

@@ -68,6 +68,14 @@ export interface Store {
   /** True when the database answers (for /readyz). */
   ping(): Promise<boolean>;
 
+  /** A named point in time (null when never set). */
+  getMark(name: string): Promise<Date | null>;
+  /** Sets a mark, never moving it back: the later of the stored and the given time is kept. */
+  setMark(name: string, at: Date): Promise<void>;
+  /** The marks whose name starts with `prefix`. */
+  listMarks(prefix: string): Promise<Array<{ name: string; at: Date }>>;
+  deleteMark(name: string): Promise<void>;
+
   /** Null when unknown, or when the stored tokens cannot be decrypted (wrong key): the person connects again. */
   getAccount(personId: string): Promise<Account | null>;
   /** Insert or replace; connectedAt and updatedAt become `now`. */
@@ -142,6 +150,17 @@ export interface InboxEvent {
   receivedAt: Date;
 }
 
+/** An event given up on (see Inbox.parked). */
+export interface ParkedEvent {
+  key: string;
+  receivedAt: Date;
+  parkedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+  /** What it said is still there. */
+  replayable: boolean;
+}
+
 /** Who works on an event, until when. */
 export interface Lease {
   owner: string;
@@ -166,8 +185,17 @@ export interface Inbox {
   release(owner: string | null, keys: readonly string[] | 'all'): Promise<void>;
   finish(key: string, owner: string, now: Date): Promise<void>;
   retryAt(key: string, owner: string, at: Date, error: string): Promise<void>;
-  /** Gives up: the event stays, marked failed. */
+  /** Gives up: the event stays, marked failed, with what it said (to be replayed), until it
+   * is pruned with the finished events; a new recording's delivery claim is released. */
   park(key: string, owner: string, now: Date, error: string): Promise<void>;
+  /** A parked event delivered again: pending once more with this envelope (its next attempt
+   * counts as a retry). False when the key is not parked. */
+  revive(key: string, envelope: unknown, personId: string | null, now: Date): Promise<boolean>;
+  /** An operator's replay of a parked event, as it was stored. False when it is not parked (or
+   * "forget me" emptied it). */
+  replay(key: string, now: Date): Promise<boolean>;
+  /** Parked events, the most recently parked first. */
+  parked(limit: number): Promise<ParkedEvent[]>;
   /** The results of the event's outward steps already done, by step number (JSON). */
   steps(key: string): Promise<Map<number, string>>;
   recordStep(key: string, step: number, result: string, now: Date): Promise<void>;

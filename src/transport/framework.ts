@@ -2,96 +2,138 @@ import type FrameworkType from 'webex-node-bot-framework';
 import { exportFrameworkEnvironment, type Config } from '../config';
 import type { Logger } from '../log';
 import type { WebexClient } from '../webex/client';
-import { mentionNames, stripLeadingMention } from './mention';
-import { createSdkReads, installSdkReads, type ReadKey } from './sdk-reads';
-import type { BotIdentity, InboundEvent, InboundHandler, Transport } from './types';
-import { rememberSpaces, type FrameworkSpaces, type SpaceMemory } from './spaces';
+import type { Person } from '../webex/types';
+import { readEnvelope, sameId, type EventEnvelope } from './envelope';
+import { activityEnvelope, clusterFinder, mercuryLink, type SdkInternals } from './mercury';
+import { createSdkReads, installSdkReads } from './sdk-reads';
+import { DEVICE_MARK_PREFIX, removeLeftoverDevices, type WdmDevice } from './devices';
+import { createSocketSupervisor, type SocketSupervisor, type Timers } from './socket';
+import type { BotIdentity, Transport } from './types';
 import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
 
 /**
- * The spaces the framework keeps in memory (see spaces.ts): at most `SPACES_IN_MEMORY` (and a
- * batch of 2 % more before the oldest are forgotten), and none idle for an hour. A forgotten
- * space costs two or three reads when it speaks again.
- */
-const SPACE_IDLE_MS = 3_600_000;
-const SPACE_EVICTION_INTERVAL_MS = 60_000;
-
-/**
- * The one module that loads webex-node-bot-framework. It turns the framework's events into
- * plain InboundEvents and keeps the framework's habits away from the rest of the bot:
+ * The one module that loads webex-node-bot-framework. The framework starts the bot (its SDK),
+ * and in websocket mode holds the socket; it no longer reads or emits events: every event,
+ * webhook or websocket, becomes an envelope (envelope.ts), goes through the durable inbox and is
+ * read by reader.ts with one call. What is kept from the framework, and how:
  *
  * - Webhook registration is ours (see webhooks.ts): the framework would delete every webhook of
  *   the token on start, or those of other instances, and on stop. We hand it a Webex SDK whose
  *   webhook calls answer from what we registered, so it neither creates nor deletes any.
- * - Signatures are checked by the HTTP layer over the raw body before `dispatch`; the framework
- *   is not given the secret (it would check a re-serialised body).
- * - The bot's own messages come back as events; the framework would fetch each one from Webex
- *   only to drop it. They are dropped here, before any call.
- * - Spaces are discovered on first use (`maxStartupSpaces: 0`), so start-up costs the same with
- *   ten spaces or ten thousand; the framework finds them by a map, and forgets idle ones
- *   (spaces.ts), so an event costs the same with ten spaces seen or twenty thousand. The framework drops an event that arrives while the first event
- *   of the same space is still discovering it, so events of an unknown space are serialised.
- * - Every read the framework makes goes through our WebexClient (see sdk-reads.ts). The
- *   framework swallows a failed read; we note it against the event being dispatched, so that
- *   `dispatch` rejects with the WebexApiError instead of resolving as if nothing had come in.
+ * - The bot's identity is read once by the app; the SDK's `people.get('me')` is answered from it
+ *   (sdk-reads.ts), and no space is discovered (`maxStartupSpaces: 0`, no `processEvent`).
+ * - Websocket mode: the SDK plugins' `listen()` (each read every event again, and a failed read
+ *   was an unhandled rejection) is replaced by one listener of `conversation.activity`
+ *   (mercury.ts); the socket is kept open by the supervisor (socket.ts) and closed, with its
+ *   device deleted, on stop.
  */
 export function createFrameworkTransport(options: {
   config: Config;
   client: WebexClient;
   logger: Logger;
-  onEvent: InboundHandler;
-  /** Milliseconds since the epoch; tells how long a space has been idle. */
-  now?: () => number;
-}): Transport {
-  const { config, client, logger, onEvent } = options;
+  /** The bot's `GET /people/me`, read once by the app. */
+  me: Person;
+  /** Websocket mode: an event envelope from the socket (into the inbox). Must not reject. */
+  onSocketEvent(envelope: EventEnvelope): Promise<void>;
+  /** Websocket mode: the socket is back after a close; events may have been missed. */
+  onGap(): void;
+  /** Websocket mode: the socket could not be reopened for `WEBSOCKET_GIVE_UP_MINUTES`. */
+  onGiveUp(): void;
+  onSocketConnected?(connected: boolean): void;
+  onSocketDisconnect?(kind: string): void;
+  /** Websocket mode: device heartbeats and the removal of devices left by killed processes. */
+  marks?: {
+    setMark(name: string, at: Date): Promise<void>;
+    listMarks(prefix: string): Promise<Array<{ name: string; at: Date }>>;
+    deleteMark(name: string): Promise<void>;
+  };
+  now?: () => Date;
+  timers?: Timers;
+}): Transport & { readonly identity: BotIdentity; deviceUrl(): string | undefined } {
+  const { config, client, logger, me } = options;
   const mode = config.webhookUrl ? 'webhook' : 'websocket';
+  const identity: BotIdentity = { personId: me.id, email: me.emails?.[0] ?? '', displayName: me.displayName ?? me.emails?.[0] ?? '' };
   let framework: FrameworkType | null = null;
-  let handleWebhook: ((req: { body: unknown; headers: Record<string, string> }) => PromiseLike<unknown>) | null = null;
-  let botNames: string[] = [];
-  const discovering = new Map<string, Promise<void>>();
-  const now = options.now ?? Date.now;
-  let spaces: SpaceMemory | null = null;
-  let evictTimer: NodeJS.Timeout | undefined;
+  let supervisor: SocketSupervisor | null = null;
+  let link: ReturnType<typeof mercuryLink> | null = null;
+  let sdkRequest: ((options: Record<string, unknown>) => Promise<{ body?: unknown }>) | null = null;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const now = options.now ?? (() => new Date());
 
-  function loadFramework(): { Framework: typeof FrameworkType; webhook: typeof import('webex-node-bot-framework/webhook') } {
+  /** Websocket mode, once connected: our device's heartbeat, and devices of killed processes removed. */
+  async function keepDevices(): Promise<void> {
+    const marks = options.marks;
+    const request = sdkRequest;
+    if (!marks || !request) return;
+    const beat = () => {
+      const url = link?.deviceUrl();
+      if (url) void marks.setMark(DEVICE_MARK_PREFIX + url, now()).catch((err: unknown) => logger.warn({ err: String(err) }, 'device heartbeat not saved'));
+    };
+    beat();
+    heartbeat = setInterval(beat, 60_000);
+    heartbeat.unref();
+    await removeLeftoverDevices({
+      list: async () => ((await request({ method: 'GET', service: 'wdm', resource: 'devices' })).body as { devices?: WdmDevice[] } | undefined)?.devices ?? [],
+      remove: async (url) => void (await request({ method: 'DELETE', uri: url })),
+      marks,
+      ownUrl: link?.deviceUrl(),
+      now: now(),
+      logger,
+    }).catch((err: unknown) => logger.warn({ err: String(err) }, 'leftover devices could not be listed'));
+  }
+
+  function loadFramework(): typeof FrameworkType {
     // The bundled SDK reads its API base from the environment when first loaded.
     exportFrameworkEnvironment(config);
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const Framework = require('webex-node-bot-framework') as typeof FrameworkType;
-    const webhook = require('webex-node-bot-framework/webhook') as typeof import('webex-node-bot-framework/webhook');
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    return { Framework, webhook };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('webex-node-bot-framework') as typeof FrameworkType;
   }
-
-  /** One `dispatch` in progress: what it is waiting for and what went wrong on the way. */
-  interface Dispatching {
-    readonly keys: ReadonlySet<ReadKey>;
-    failure: unknown;
-    work: Promise<void> | undefined;
-  }
-  const dispatchingByEvent = new Map<string, Dispatching[]>();
-  const active = new Set<Dispatching>();
 
   const reads = createSdkReads({
     client,
     token: config.botToken,
-    onFailure(keys, err) {
-      let matched = false;
-      for (const d of active) {
-        if (!keys.some((k) => d.keys.has(k))) continue;
-        d.failure ??= err;
-        matched = true;
-      }
-      // An event that came another way (websocket mode) has no dispatch to reject: say it here.
-      if (!matched && keys.length > 0) {
-        logger.error({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId }, 'Webex event could not be read; it is dropped');
-      }
+    me,
+    onFailure(_keys, err) {
+      logger.warn({ err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId }, 'a read of the Webex SDK failed');
     },
   });
 
+  /** Websocket mode: our listener in place of the plugins' `listen()`, which the framework calls. */
+  function installListener(sdk: SdkInternals & Record<string, { listen?: unknown } | undefined>): void {
+    for (const plugin of ['messages', 'memberships', 'rooms', 'attachmentActions']) {
+      const p = sdk[plugin];
+      if (p) p.listen = () => Promise.resolve();
+    }
+    const clusterOf = clusterFinder(sdk);
+    sdk.internal.mercury.on('event:conversation.activity', (frame: unknown) => {
+      try {
+        const activity = (frame as { data?: { activity?: unknown } } | null)?.data?.activity;
+        const envelope = activityEnvelope(activity, identity.personId, clusterOf);
+        if (!envelope || isOwnEvent(envelope)) return;
+        void options.onSocketEvent(envelope).catch((err: unknown) => logger.error({ err: String(err) }, 'websocket event could not be taken'));
+      } catch (err) {
+        logger.error({ err: String(err) }, 'websocket event could not be read');
+      }
+    });
+    link = mercuryLink(sdk, logger);
+    const request = (sdk as { request?: (o: Record<string, unknown>) => Promise<{ body?: unknown }> }).request;
+    if (typeof request === 'function') sdkRequest = request.bind(sdk);
+    supervisor = createSocketSupervisor({
+      link,
+      logger,
+      giveUpMs: config.websocketGiveUpMinutes * 60_000,
+      onGap: options.onGap,
+      onGiveUp: options.onGiveUp,
+      ...(options.onSocketConnected ? { onConnectedChange: options.onSocketConnected } : {}),
+      ...(options.onSocketDisconnect ? { onDisconnect: options.onSocketDisconnect } : {}),
+      ...(options.timers ? { timers: options.timers } : {}),
+    });
+  }
+
   /**
    * The framework builds its SDK in `start()` and assigns it to `framework.webex`; the setter
-   * puts our reads (and, in webhook mode, our registered webhooks) in place before first use.
+   * puts our reads, our listener (websocket mode) or our registered webhooks in place before
+   * first use.
    */
   function interceptSdk(fw: FrameworkType, registered: RegisteredWebhooks | null): void {
     let sdk: unknown = fw.webex;
@@ -108,72 +150,24 @@ export function createFrameworkTransport(options: {
           webhooks.create = (w: { resource?: string }) =>
             Promise.resolve(w.resource === 'attachmentActions' ? registered.cards : registered.firehose);
         }
+        const internal = (value as { internal?: { mercury?: unknown } } | null)?.internal;
+        if (!registered && internal?.mercury && !supervisor) installListener(value as SdkInternals & Record<string, { listen?: unknown } | undefined>);
         sdk = value;
       },
     });
   }
 
-  /** Hands an event to `onEvent`, and its work to the `dispatch` waiting for that event. */
-  function deliver(eventId: string, event: InboundEvent): void {
-    const work = Promise.resolve().then(() => onEvent(event));
-    const waiting = dispatchingByEvent.get(eventId)?.find((d) => d.work === undefined);
-    if (waiting) {
-      waiting.work = work;
-      // `dispatch` hands the rejection on once the framework's own chain has finished; until
-      // then it must not count as unhandled.
-      work.catch(() => undefined);
-    }
-    else void work.catch((err: unknown) => logger.error({ err: String(err), kind: event.kind }, 'event handling failed'));
-  }
-
-  function listen(fw: FrameworkType): void {
-    fw.on('message', (bot: FrameworkType.Bot, trigger: FrameworkType.Trigger) => {
-      const message = trigger.message;
-      if (!message || message.personId === fw.person?.id) return;
-      const roomType = bot.room.type === 'group' ? 'group' : 'direct';
-      const raw = message.text ?? '';
-      deliver(message.id, {
-        kind: 'message',
-        messageId: message.id,
-        personId: message.personId,
-        personEmail: (message.personEmail ?? trigger.person?.emails?.[0] ?? '').toLowerCase(),
-        roomId: message.roomId,
-        roomType,
-        text: (roomType === 'group' ? stripLeadingMention(raw, botNames) : raw.trim()).replace(/\s+/g, ' '),
-      });
-    });
-    fw.on('attachmentAction', (bot: FrameworkType.Bot, trigger: FrameworkType.Trigger) => {
-      const action = trigger.attachmentAction;
-      if (!action) return;
-      deliver(action.id, {
-        kind: 'click',
-        actionId: action.id,
-        cardMessageId: action.messageId,
-        personId: action.personId,
-        personEmail: (trigger.person?.emails?.[0] ?? '').toLowerCase(),
-        roomId: action.roomId,
-        roomType: bot.room.type === 'group' ? 'group' : 'direct',
-        inputs: action.inputs ?? {},
-      });
-    });
-    fw.on('log', (line: string) => logger.debug({ framework: true }, line));
-  }
-
   function isOwnEvent(envelope: unknown): boolean {
-    const e = envelope as { resource?: unknown; data?: { personId?: unknown } } | null;
-    const me = framework?.person?.id;
-    return me !== undefined && e?.resource === 'messages' && e.data?.personId === me;
-  }
-
-  function roomIsKnown(roomId: string): boolean {
-    return spaces?.has(roomId) ?? false;
+    const e = readEnvelope(envelope);
+    return e !== null && e.resource === 'messages' && sameId(e.data.personId, identity.personId);
   }
 
   return {
     mode,
+    identity,
 
-    async start(): Promise<BotIdentity> {
-      const { Framework, webhook } = loadFramework();
+    async start(): Promise<void> {
+      const Framework = loadFramework();
       const fw = new Framework({
         token: config.botToken,
         ...(config.webhookUrl ? { webhookUrl: config.webhookUrl } : {}),
@@ -181,10 +175,7 @@ export function createFrameworkTransport(options: {
         maxStartupSpaces: 0,
         messageFormat: 'markdown',
       });
-      const remembered = rememberSpaces(fw as unknown as FrameworkSpaces, { maxSpaces: config.spacesInMemory, idleMs: SPACE_IDLE_MS });
-      spaces = remembered;
-      evictTimer = setInterval(() => remembered.evictIdle(now()), SPACE_EVICTION_INTERVAL_MS);
-      evictTimer.unref();
+      fw.on('log', (line: string) => logger.debug({ framework: true }, line));
       if (config.webhookUrl && config.webhookSecret) {
         const registered = await ensureWebhooks(client, config.botToken, {
           targetUrl: config.webhookUrl,
@@ -192,74 +183,86 @@ export function createFrameworkTransport(options: {
           logger,
         });
         interceptSdk(fw, registered);
-        listen(fw);
         await fw.start();
-        // start() does not wait for its webhook step; the name it filters events by is ours.
+        // start() does not wait for its webhook step.
         if (!fw.webhook || !fw.webhook.name) fw.webhook = registered.firehose as unknown as FrameworkType.WebhookLike;
       } else {
         interceptSdk(fw, null);
-        listen(fw);
         await fw.start();
+        if (!supervisor) throw new Error('websocket mode: the Webex SDK has no Mercury socket');
+        await (supervisor as SocketSupervisor).start();
+        await keepDevices();
       }
       framework = fw;
-      handleWebhook = webhook(fw);
-      botNames = mentionNames(fw.person);
-      return { personId: fw.person.id, email: fw.email, displayName: fw.person.displayName ?? fw.email };
     },
 
     isOwnEvent,
 
-    async dispatch(envelope: unknown): Promise<void> {
-      if (!handleWebhook || isOwnEvent(envelope)) return;
-      const handle = handleWebhook;
-      const data = (envelope as { data?: Record<string, unknown> } | null)?.data ?? {};
-      const eventId = typeof data.id === 'string' ? data.id : '';
-      const roomId = data.roomId;
-      if (typeof roomId === 'string') spaces?.touch(roomId, now());
-      const keys = new Set([data.id, data.personId, data.roomId].filter((k): k is string => typeof k === 'string' && k !== ''));
-      // The framework's part: read the event from Webex and emit it (or ignore it).
-      const read = async (): Promise<Dispatching> => {
-        const d: Dispatching = { keys, failure: undefined, work: undefined };
-        if (typeof roomId === 'string') spaces?.hold(roomId);
-        const list = dispatchingByEvent.get(eventId) ?? [];
-        dispatchingByEvent.set(eventId, [...list, d]);
-        active.add(d);
-        try {
-          await handle({ body: envelope, headers: {} });
-        } finally {
-          if (typeof roomId === 'string') spaces?.release(roomId);
-          active.delete(d);
-          const rest = (dispatchingByEvent.get(eventId) ?? []).filter((x) => x !== d);
-          if (rest.length > 0) dispatchingByEvent.set(eventId, rest);
-          else dispatchingByEvent.delete(eventId);
-        }
-        return d;
-      };
-      let reading: Promise<Dispatching>;
-      if (typeof roomId !== 'string' || roomIsKnown(roomId)) {
-        reading = read();
-      } else {
-        // Only the framework's part is serialised per unknown space, not the work that follows.
-        const before = discovering.get(roomId) ?? Promise.resolve();
-        reading = before.then(read, read);
-        const settled = reading.then(() => undefined, () => undefined);
-        discovering.set(roomId, settled);
-        void settled.then(() => {
-          if (discovering.get(roomId) === settled) discovering.delete(roomId);
-        });
-      }
-      const d = await reading;
-      if (d.work) return d.work;
-      // Not handed over: either ignored on purpose (not a command, not our space), or a read failed.
-      if (d.failure !== undefined) throw d.failure;
-    },
+    connected: () => (mode === 'webhook' ? framework !== null : (supervisor?.connected() ?? false)),
+
+    deviceUrl: () => link?.deviceUrl(),
 
     async stop(): Promise<void> {
       const fw = framework;
       framework = null;
-      clearInterval(evictTimer);
-      handleWebhook = null;
+      // The socket is closed and the device deleted first; the framework's stop then finds none.
+      clearInterval(heartbeat);
+      const url = link?.deviceUrl();
+      await supervisor?.stop();
+      if (url) await options.marks?.deleteMark(DEVICE_MARK_PREFIX + url).catch(() => undefined);
       if (fw) await fw.stop();
     },
+  };
+}
+
+/**
+ * The framework used the framework's way, for `npm run bench`'s echo bot only (dev/bench): it
+ * reads each webhook event itself (message, sender, and a new space's membership and room) and
+ * emits `message`. Webhooks are registered by ensureWebhooks as for the bot. Not used by the bot.
+ */
+export async function startFrameworkEcho(options: {
+  config: Config;
+  client: WebexClient;
+  logger: Logger;
+  onMessage(message: { id: string; roomId: string; roomType: 'direct' | 'group'; text: string }): Promise<void>;
+}): Promise<{ email: string; dispatch(envelope: unknown): Promise<void>; stop(): Promise<void> }> {
+  const { config, client, logger } = options;
+  if (!config.webhookUrl || !config.webhookSecret) throw new Error('the echo bot runs in webhook mode (PUBLIC_URL and WEBHOOK_SECRET)');
+  exportFrameworkEnvironment(config);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const Framework = require('webex-node-bot-framework') as typeof FrameworkType;
+  const webhook = require('webex-node-bot-framework/webhook') as typeof import('webex-node-bot-framework/webhook');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const registered = await ensureWebhooks(client, config.botToken, { targetUrl: config.webhookUrl, secret: config.webhookSecret, logger });
+  const fw = new Framework({ token: config.botToken, webhookUrl: config.webhookUrl, removeWebhooksOnStart: false, maxStartupSpaces: 0, messageFormat: 'markdown' });
+  const reads = createSdkReads({ client, token: config.botToken, onFailure: (_keys, err) => logger.warn({ err: String(err) }, 'echo: read failed') });
+  let sdk: unknown = fw.webex;
+  Object.defineProperty(fw, 'webex', {
+    configurable: true,
+    enumerable: true,
+    get: () => sdk,
+    set: (value: unknown) => {
+      installSdkReads(value, reads);
+      const webhooks = (value as { webhooks?: Record<string, unknown> } | null)?.webhooks;
+      if (webhooks) {
+        webhooks.list = () => Promise.resolve({ items: [] });
+        webhooks.remove = () => Promise.resolve();
+        webhooks.create = (w: { resource?: string }) => Promise.resolve(w.resource === 'attachmentActions' ? registered.cards : registered.firehose);
+      }
+      sdk = value;
+    },
+  });
+  fw.on('message', (bot: FrameworkType.Bot, trigger: FrameworkType.Trigger) => {
+    const m = trigger.message;
+    if (!m || m.personId === fw.person?.id) return;
+    void options.onMessage({ id: m.id, roomId: m.roomId, roomType: bot.room.type === 'group' ? 'group' : 'direct', text: m.text ?? '' });
+  });
+  await fw.start();
+  if (!fw.webhook || !fw.webhook.name) fw.webhook = registered.firehose as unknown as FrameworkType.WebhookLike;
+  const handle = webhook(fw);
+  return {
+    email: fw.email,
+    dispatch: async (envelope) => void (await handle({ body: envelope, headers: {} })),
+    stop: async () => void (await fw.stop()),
   };
 }

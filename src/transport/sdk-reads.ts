@@ -7,7 +7,8 @@ import { parseLinkHeader } from '../webex/link-header';
  * metrics and tracking-ID logging as every other call of the bot. The SDK's own HTTP stack (and
  * its people batcher, whose failures surfaced as unhandled rejections) is never used for them.
  *
- * The framework calls, at start: `people.get('me')`; per event: `messages.get(id)`,
+ * The framework calls, at start: `people.get('me')` (answered from the person the app read);
+ * before events stopped going through the framework (reader.ts reads them now), per event: `messages.get(id)`,
  * `attachmentActions.get(id)`, `people.get(personId)` (the author of a message or click),
  * `memberships.get(id)`, `rooms.get(id)`; on the first event of a space it has not seen yet:
  * `memberships.list({ roomId, personId })`, `rooms.get(roomId)` and, for a 1:1 space,
@@ -24,6 +25,8 @@ export type ReadKey = string;
 export interface SdkReadsOptions {
   client: WebexClient;
   token: string;
+  /** The bot's own person, read once by the app: `people.get('me')` is answered from it. */
+  me?: unknown;
   onFailure: (keys: ReadKey[], err: unknown) => void;
 }
 
@@ -53,7 +56,7 @@ function queryOf(options: unknown): Query {
   return query;
 }
 
-export function createSdkReads({ client, token, onFailure }: SdkReadsOptions) {
+export function createSdkReads({ client, token, me, onFailure }: SdkReadsOptions) {
   async function read<T>(path: string, route: string, keys: ReadKey[], query?: Query): Promise<T> {
     try {
       const { body } = await client.request<T>({ method: 'GET', path, route, token, ...(query ? { query } : {}) });
@@ -91,7 +94,8 @@ export function createSdkReads({ client, token, onFailure }: SdkReadsOptions) {
     people: {
       get(person: unknown): Promise<unknown> {
         const id = idOf(person);
-        return id === 'me' ? read('/people/me', '/people/me', []) : read(`/people/${encode(id)}`, '/people/{id}', [id]);
+        if (id === 'me') return me !== undefined ? Promise.resolve(me) : read('/people/me', '/people/me', []);
+        return read(`/people/${encode(id)}`, '/people/{id}', [id]);
       },
     },
     messages: {

@@ -37,25 +37,22 @@ export interface BotIdentity {
   readonly displayName: string;
 }
 
-/** Receives Webex events and turns them into InboundEvents. */
+/**
+ * Starts the bot on Webex and, in websocket mode, keeps its socket open. Events do not come out
+ * of it: every event (webhook body, websocket activity, caught-up message) is an envelope that
+ * goes into the durable inbox and is read by reader.ts.
+ */
 export interface Transport {
   readonly mode: 'webhook' | 'websocket';
   /** Connects to Webex; resolves once events can be received. */
-  start(): Promise<BotIdentity>;
+  start(): Promise<void>;
   /**
-   * Webhook mode: hands over one verified webhook envelope. Resolves once the event was turned
-   * into an InboundEvent and the handler's promise settled (rejecting with the handler's error),
-   * or once the event was deliberately ignored (the bot's own message, a space the bot is not in,
-   * a resource it does not act on). Rejects with the WebexApiError of a read the event needed
-   * (message, attachment action, person, room, membership) that failed after retries.
-   */
-  dispatch(envelope: unknown): Promise<void>;
-  /**
-   * True for an event of the bot's own making (a message it posted): never a command. The
-   * framework would fetch each from Webex only to drop it, so `dispatch` skips them, and callers
-   * need not record them either.
+   * True for an event of the bot's own making (a message it posted): never a command, never
+   * stored, never read.
    */
   isOwnEvent(envelope: unknown): boolean;
+  /** Webhook mode: started. Websocket mode: the socket is open. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 

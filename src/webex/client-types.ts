@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { RequestBodyOptions, ResponseType } from './body';
 import type { WebexErrorKind } from './errors';
 import type { HttpMethod } from './retry';
+import type { Clock } from '../clock';
 
 export type ResponseHeaders = Dispatcher.ResponseData['headers'];
 
@@ -38,8 +39,8 @@ export interface WebexClientOptions {
   /** Default: a timer. Tests pass a fake that records the waits. */
   sleep?: (ms: number) => Promise<void>;
   onCall?: (info: WebexCallInfo) => void;
-  /** Clock for `Retry-After` given as an HTTP date. Default `Date.now`. */
-  now?: () => number;
+  /** Clock for `Retry-After` given as an HTTP date. Default: the system clock. */
+  now?: Clock;
   /** Largest response body read. Default 50 MB. */
   maxBodyBytes?: number;
 }

@@ -19,6 +19,7 @@ import type {
 } from './client-types';
 import { WebexApiError, WebexUrlRefusedError } from './errors';
 import { defaultBackoffMs, networkErrorCode, parseRetryAfter, shouldRetry, type HttpMethod } from './retry';
+import { systemClock, type Clock } from '../clock';
 
 export { parseLinkHeader, type LinkRelations } from './link-header';
 export type { HttpMethod, ResponseType };
@@ -69,7 +70,7 @@ export class WebexClient {
   private readonly ownsDispatcher: boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly onCall: ((info: WebexCallInfo) => void) | undefined;
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(options: WebexClientOptions) {
     const base = new URL(options.baseUrl);
@@ -95,7 +96,7 @@ export class WebexClient {
       });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.onCall = options.onCall;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock;
   }
 
   /** A call to `{baseUrl}{path}`. */
@@ -232,7 +233,7 @@ export class WebexClient {
           kind: 'http',
           status,
           trackingId: parsed.trackingId ?? headerTrackingId,
-          retryAfter: parseRetryAfter(res.headers['retry-after'], this.now()),
+          retryAfter: parseRetryAfter(res.headers['retry-after'], this.now().getTime()),
           webexMessage: parsed.message,
         });
       }

@@ -43,9 +43,13 @@ export interface Recording {
   temporaryDirectDownloadLinks?: TemporaryDirectDownloadLinks;
 }
 
-/** One side of a recorded call in the metadata: a Webex actor, a phone number, or both. */
+/**
+ * One side of a recorded call in the metadata: a Webex actor, a phone number, or both. Webex
+ * names the actor in upper case (`USER`, `PLACE`, `VIRTUAL_LINE`, `CALL_QUEUE`…) by a bare UUID,
+ * and gives the number as an E.164 number or a SIP URI (`sip:4060@10.0.0.1;user=phone`).
+ */
 export interface RecordingParty {
-  actor?: { type?: 'person' | 'place' | 'virtualLine' | string; id?: string };
+  actor?: { type?: string; id?: string };
   number?: string;
   name?: string;
 }

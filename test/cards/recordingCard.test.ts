@@ -74,7 +74,7 @@ describe('the seed sample (Asia/Singapore, from the Webex profile)', () => {
       '- Recorded: Wed 1 Nov 2023, 15:27 GMT+8',
       '- Created: Wed 1 Nov 2023, 23:09 GMT+8',
       '- Duration: 4 min 58 s · Size: 299.9 kB · Format: MP3',
-      '- Owner: nshtestwebex\\+crctestuser1\\@gmail\\.com',
+      '- Owner: nshtestwebex\\+crctestuser1\u2060\\@\u2060gmail\u2060\\.\u2060com',
       '- Times in Asia/Singapore (your Webex profile)',
       expect.stringMatching(/^- Download: \[audio \\\(MP3\\\)\]\(https:\/\/nsq1wss\.dmz\.webex\.com\/nbr\/MultiThreadDownloadServlet\?/),
       '- Links expire at 20:57 GMT+8, in 2 h 59 min',

@@ -76,7 +76,7 @@ describe('the first hour, in-process', () => {
       await h.connect(ALICE, ['spark:recordings_read', 'spark:people_read', 'spark-admin:recordings_read']);
       listAnswers([]);
       const [reply] = await h.say('recordings owner:nobody@example.com');
-      const text = reply!.message.markdown.replace(/\\(.)/g, '$1');
+      const text = reply!.message.markdown.replace(/\u2060/g, '').replace(/\\(.)/g, '$1');
       expect(text).toMatch(/found no recordings of nobody@example\.com/i);
       expect(text).toMatch(/not a Webex user|no such person|address is right/i);
       expect(text).toContain('`recordings 30d owner:nobody@example.com`');
@@ -178,7 +178,7 @@ describe('notes and action items, in-process', () => {
     h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/metadata`, method: 'GET' }).reply(404, { message: 'not found' }, { headers: { 'content-type': 'application/json' } }).persist();
     h.webex.intercept({ path: `/v1/convergedRecordings/${SEED}/shortNotes`, method: 'GET' }).reply(200, 'the notes', { headers: { 'content-type': 'text/plain' } });
     const posted = await h.click('card-1', { action: 'notes', recordingId: SEED });
-    expect(posted.map((p) => p.message.markdown)).toEqual(['Short notes of “Budget review &lt;\\@all\\>”']);
+    expect(posted.map((p) => p.message.markdown)).toEqual(['Short notes of “Budget review \\<\u2060\\@\u2060all\\>”']);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { escapeMarkdown } from '../../src/format';
 import { ALICE, createInProcessBot, type InProcessBot, type Posted } from '../support/in-process-bot';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
@@ -43,7 +44,7 @@ describe('the bot in-process', () => {
     it.each(['not/an*id', '../../people/me'])('refuses the invalid recording ID %p without calling Webex', async (id) => {
       await h.connect(ALICE);
       const posted = await h.say(`recording ${id}`);
-      expect(textOf(posted)).toEqual([expect.stringContaining(`That doesn't look like a recording ID: \`${id}\``)]);
+      expect(textOf(posted)).toEqual([expect.stringContaining(`That doesn't look like a recording ID: "${escapeMarkdown(id)}"`)]);
       expect(h.webexCalls()).toEqual([]);
     });
 

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message, Person } from '../../src/webex/types';
-import { CLIENT_SECRET, cardOf, createWorld, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { CLIENT_SECRET, cardOf, nextBotMessage, openUrlsOf, type BotProcess } from './harness';
+import { startWorld, type BotWorld } from './world';
 import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
 
@@ -11,18 +12,20 @@ import { seedRecording } from './fixtures';
  * refused callbacks, refresh, disconnect; what lands in the database and in the logs.
  */
 describe('account linking (e2e)', () => {
-  let world: World;
+  let world: BotWorld;
   let bot: BotProcess;
 
   beforeAll(async () => {
-    // Access tokens that expire 5 min + 3 s after issue: past the refresh margin 3 s later.
-    world = await createWorld({ accessTokenLifetimeSeconds: 303 });
-    bot = await startBotProcess(world.emulator, world.botToken, { LOG_LEVEL: 'trace' });
+    // The refresh of an expired token is tested in-process (test/in-process/account.test.ts), on a clock the test moves.
+    world = await startWorld({
+      env: { LOG_LEVEL: 'trace' },
+      prepare: (w) => w.emulator.addRecording(seedRecording({ ownerId: w.alice.id, ownerEmail: w.alice.emails[0]! })),
+    });
+    bot = world.bot;
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   async function askForConnectCard(person: Person, roomId: string): Promise<string> {
@@ -110,20 +113,6 @@ describe('account linking (e2e)', () => {
     const declined = await fetch(world.emulator.authorizeAs(authorize, world.bob.id, 'decline'));
     expect(declined.status).toBe(400);
     expect(rowsMentioning(world.bob.id)).toBe(0);
-  });
-
-  it('refreshes an expired access token once when ten commands arrive at once', async () => {
-    world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: world.alice.emails[0]! }));
-    await new Promise((r) => setTimeout(r, 3500));
-    const before = world.emulator.tokenStats(world.alice.id).refreshGrants;
-    const seen = new Set(world.emulator.messages(world.aliceDirect).map((m) => m.id));
-    const answers = () => world.emulator.messages(world.aliceDirect).filter((m) => m.personId === world.botPerson.id && !seen.has(m.id));
-    for (let i = 0; i < 10; i++) world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'recording 62807eaf-0c89-492e-a3c3-c4751812603b' });
-    const deadline = Date.now() + 15_000;
-    while (answers().length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(answers()).toHaveLength(10);
-    expect(answers().every((m) => (m.attachments?.length ?? 0) === 1)).toBe(true);
-    expect(world.emulator.tokenStats(world.alice.id).refreshGrants - before).toBe(1);
   });
 
   it('asks to connect again when the refresh is refused', async () => {

@@ -1,18 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, startBotProcess, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
+import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, startBotProcess, TRANSPORTS, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
 import { signBody } from '../../src/transport/signature';
 
 /**
- * The foundation end to end: the built bot with the real framework, in webhook mode, against
- * the local Webex emulator.
+ * The foundation end to end: the built bot with the real framework, in both modes (webhooks,
+ * and the websocket), against the local Webex emulator. Signatures and webhook registration
+ * are webhook mode's alone.
  */
-describe('foundation (e2e)', () => {
+describe.each(TRANSPORTS)('foundation (e2e, %s mode)', (transport) => {
   let world: World;
   let bot: BotProcess;
+  const webhookOnly = transport === 'webhook' ? it : it.skip;
 
   beforeAll(async () => {
     world = await createWorld();
-    bot = await startBotProcess(world.emulator, world.botToken);
+    bot = await startBotProcess(world.emulator, world.botToken, {}, { transport });
   });
 
   afterAll(async () => {
@@ -47,15 +49,17 @@ describe('foundation (e2e)', () => {
     const reply = nextBotMessage(world, world.group);
     const asked = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true });
     const message = await reply;
-    expect(world.emulator.deliveries.some((d) => d.dataId === asked.id)).toBe(true);
-    expect(world.emulator.deliveries.some((d) => d.dataId === unmentioned.id)).toBe(false);
+    if (transport === 'webhook') {
+      expect(world.emulator.deliveries.some((d) => d.dataId === asked.id)).toBe(true);
+      expect(world.emulator.deliveries.some((d) => d.dataId === unmentioned.id)).toBe(false);
+    }
     expect(world.emulator.calls.some((c) => c.path.startsWith(`/v1/messages/${unmentioned.id}`))).toBe(false);
     expect(botReplies()).toHaveLength(before + 1);
     expect(cardOf(message).type).toBe('AdaptiveCard');
     expect(message.parentId).toBe(asked.id);
   });
 
-  it('refuses a forged or missing signature with 401 and processes nothing', async () => {
+  webhookOnly('refuses a forged or missing signature with 401 and processes nothing', async () => {
     // Pause the bot's webhooks so that Webex does not deliver the next message itself.
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`${world.emulator.apiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${world.botToken}`, 'content-type': 'application/json' } });
@@ -102,12 +106,19 @@ describe('foundation (e2e)', () => {
     expect(cardOf(await reply).type).toBe('AdaptiveCard');
   });
 
+  it('answers every message of a burst in a space it has never seen (three at once: three answers)', async () => {
+    const room = world.emulator.createGroupRoom(`Burst ${transport}`, [world.alice.id, world.bob.id, world.botPerson.id]).id;
+    const asked = [world.alice.id, world.bob.id, world.alice.id].map((as) => world.emulator.say({ as, roomId: room, text: 'help', mentionBot: true }).id);
+    const replies = asked.map((id) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id && m.parentId === id, 20_000));
+    await expect(Promise.all(replies)).resolves.toHaveLength(3);
+  });
+
   it('serves health and readiness', async () => {
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
   });
 
-  it('keeps one webhook per resource across restarts and never deletes a foreign one', async () => {
+  webhookOnly('keeps one webhook per resource across restarts and never deletes a foreign one', async () => {
     const foreign = await fetch(`${world.emulator.apiUrl}/webhooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${world.botToken}`, 'content-type': 'application/json' },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../dev/sandbox/emulator';
 import type { Message, Person } from '../../src/webex/types';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * End-to-end harness: the local Webex emulator in this process, the built bot (`dist/index.js`,
@@ -43,11 +44,26 @@ export function sharedClockEnvironment(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && (entry[0] === 'LD_PRELOAD' || entry[0].startsWith('FAKETIME'))));
 }
 
-export async function startBotProcess(emulator: Emulator, botToken: string, env: Record<string, string> = {}): Promise<BotProcess> {
+/** How the bot hears Webex: webhooks (PUBLIC_URL set) or the websocket (no PUBLIC_URL). */
+export type TransportMode = 'webhook' | 'websocket';
+/** The suites that run in both modes: `describe.each(TRANSPORTS)`. */
+export const TRANSPORTS: TransportMode[] = ['webhook', 'websocket'];
+
+export async function startBotProcess(
+  emulator: Emulator,
+  botToken: string,
+  env: Record<string, string> = {},
+  options: { transport?: TransportMode; dataDir?: string } = {},
+): Promise<BotProcess> {
+  const websocket = options.transport === 'websocket';
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
-  emulator.registerIntegration({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${url}/oauth/callback`] });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'recbot-e2e-'));
+  emulator.registerIntegration({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${url}/oauth/callback`, `http://localhost:${port}/oauth/callback`],
+  });
   const child = spawn(process.execPath, [BOT_ENTRY], {
     cwd: dataDir,
     env: {
@@ -63,6 +79,8 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
       DATABASE_URL: `sqlite:${join(dataDir, 'bot.sqlite')}`,
       PORT: String(port),
       LOG_LEVEL: 'info',
+      // Websocket mode: no public URL, so no webhooks; the bot opens Webex's socket itself.
+      ...(websocket ? { PUBLIC_URL: '', WEBHOOK_SECRET: '' } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +108,7 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
     dataDir,
     lines,
     logs,
-    async waitForLog(predicate, timeoutMs = 10_000) {
+    async waitForLog(predicate, timeoutMs = DEADLINE_MS) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const hit = logs().find(predicate);
@@ -105,8 +123,8 @@ export async function startBotProcess(emulator: Emulator, botToken: string, env:
       return exited;
     },
   };
-  // Ready means: started, webhooks registered, database reachable.
-  const deadline = Date.now() + 20_000;
+  // Ready means: started, webhooks registered (or the socket open), database reachable.
+  const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${lines.join('\n')}`);
     const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
@@ -152,7 +170,7 @@ export function addComplianceOfficer(world: World): { carla: Person; carlaDirect
  * The next message the bot posts in a space (optionally matching more). Call it before the
  * action that causes the message: messages already there when it is called do not count.
  */
-export function nextBotMessage(world: World, roomId: string, extra: (m: Message) => boolean = () => true, timeoutMs = 10_000): Promise<Message> {
+export function nextBotMessage(world: World, roomId: string, extra: (m: Message) => boolean = () => true, timeoutMs = DEADLINE_MS): Promise<Message> {
   const seen = new Set(world.emulator.messages(roomId).map((m) => m.id));
   return world.emulator.waitForMessage((m) => m.roomId === roomId && m.personId === world.botPerson.id && !seen.has(m.id) && extra(m), timeoutMs);
 }
@@ -195,16 +213,29 @@ export function submitDataOf(card: unknown): Array<Record<string, unknown>> {
   return found;
 }
 
-/** Signs a person in the way a person does: the connect card's button, consent, callback. */
-export async function connectPerson(world: World, person: Person, directRoomId: string): Promise<void> {
+/**
+ * Signs a person in the way a person does: the connect card's button, consent, callback. The one
+ * sign-in flow of the e2e suites; `steps` lets a suite act between the card and the consent
+ * (e.g. pin another instance) or see the callback URL (the OAuth code in it).
+ */
+export async function connectPerson(
+  world: World,
+  person: Person,
+  directRoomId: string,
+  steps: { afterCard?: () => Promise<void>; onCallback?: (url: string) => void; afterConnected?: () => Promise<void> } = {},
+): Promise<void> {
   const reply = nextBotMessage(world, directRoomId, (m) => Boolean(m.attachments?.length));
   world.emulator.say({ as: person.id, roomId: directRoomId, text: 'connect' });
   const authorize = openUrlsOf(cardOf(await reply)).find((u) => u.includes('/authorize'));
   if (!authorize) throw new Error('the connect card has no sign-in button');
+  await steps.afterCard?.();
   const connected = nextBotMessage(world, directRoomId, (m) => /connected/i.test(m.markdown ?? ''));
-  const page = await fetch(world.emulator.authorizeAs(authorize, person.id));
+  const callback = world.emulator.authorizeAs(authorize, person.id);
+  steps.onCallback?.(callback);
+  const page = await fetch(callback);
   if (page.status !== 200) throw new Error(`sign-in failed: ${page.status} ${await page.text()}`);
   await connected;
+  await steps.afterConnected?.();
 }
 
 /** All text of a message: markdown, text and card JSON. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '../../src/webex/types';
 import { allTextOf, connectPerson, createWorld, freePort, nextBotMessage, startBotProcess, type BotProcess, type World } from './harness';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 import { waitUntil } from './scale-traffic';
 
 /**
@@ -36,7 +37,7 @@ describe('new-recording notifications: nothing lost, nothing twice (e2e, webhook
     const on = nextBotMessage(world, world.aliceDirect, (m) => allTextOf(m).includes('by direct message'));
     world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: 'notify on' });
     await on;
-  }, 30_000);
+  }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await bot?.stop('SIGKILL');
@@ -61,7 +62,7 @@ describe('new-recording notifications: nothing lost, nothing twice (e2e, webhook
   }
 
   /** The positive sign that the bot is done with the recording's event. */
-  const finished = (recordingId: string, timeoutMs = 30_000) =>
+  const finished = (recordingId: string, timeoutMs = DEADLINE_MS) =>
     waitUntil(() => eventOf(recordingId)?.status === 'done', timeoutMs, () => `(event: ${JSON.stringify(eventOf(recordingId))})`);
 
   it('Webex refuses the card twice (503): the event is retried and the card comes once', async () => {
@@ -70,7 +71,7 @@ describe('new-recording notifications: nothing lost, nothing twice (e2e, webhook
     await finished(fixture.id);
     expect(eventOf(fixture.id)!.attempts).toBe(3);
     expect(cardsAbout(fixture.id)).toHaveLength(1);
-  }, 40_000);
+  }, TEST_TIMEOUT_MS);
 
   it('the answer to the card\'s POST is lost (it was posted): the retry finds it and posts nothing more', async () => {
     world.emulator.faults.add({ method: 'POST', path: '/messages', loseAnswer: true, times: 1 });
@@ -80,14 +81,14 @@ describe('new-recording notifications: nothing lost, nothing twice (e2e, webhook
     // The retry looked at the 1:1 space before posting, and took the card it found.
     expect(world.emulator.calls.some((c) => c.method === 'GET' && c.path.startsWith('/v1/messages/direct?') && c.caller.personId === world.botPerson.id)).toBe(true);
     expect(cardsAbout(fixture.id)).toHaveLength(1);
-  }, 40_000);
+  }, TEST_TIMEOUT_MS);
 
   it('killed (SIGKILL) after Webex had its 200 and before the card: the restarted bot announces it once', async () => {
-    // The details answer slowly, so the bot dies with the event accepted and the card not out.
-    world.emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/[^/]+$/, delayMs: 20_000, times: 1 });
+    // Webex holds the details, so the bot dies with the event accepted and the card not out.
+    const held = world.emulator.faults.add({ method: 'GET', path: /^\/v1\/convergedRecordings\/[^/]+$/, hold: true, times: 1 });
     const fixture = world.emulator.newRecording({ owner: world.alice.id, topic: 'Killed before the card' });
-    await waitUntil(() => world.emulator.deliveries.some((d) => d.dataId === fixture.id && d.status === 200), 10_000);
-    await waitUntil(() => world.emulator.calls.some((c) => c.path === `/v1/convergedRecordings/${fixture.id}`), 10_000);
+    await waitUntil(() => world.emulator.deliveries.some((d) => d.dataId === fixture.id && d.status === 200));
+    await waitUntil(() => world.emulator.faults.held(held) === 1);
     expect(eventOf(fixture.id)?.status).toBe('pending');
     await bot.stop('SIGKILL');
     world.emulator.faults.clear();
@@ -95,5 +96,5 @@ describe('new-recording notifications: nothing lost, nothing twice (e2e, webhook
     await finished(fixture.id);
     expect(cardsAbout(fixture.id)).toHaveLength(1);
     expect(allTextOf(cardsAbout(fixture.id)[0]!)).toContain('Killed before the card');
-  }, 60_000);
+  }, TEST_TIMEOUT_MS);
 });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTextOf, connectPerson, createWorld, freePort, nextBotMessage, startBotProcess, type BotProcess, type World } from './harness';
+import { DEADLINE_MS } from '../support/waiting';
 
 /** Registration survives a restart: the same one webhook, checked at start, still delivering. */
 describe('new-recording notifications across a restart (e2e)', () => {
@@ -40,7 +41,7 @@ describe('new-recording notifications across a restart (e2e)', () => {
     const seq = world.emulator.calls.at(-1)?.seq ?? 0;
     bot = await startBotProcess(world.emulator, world.botToken, env);
     // At start the bot checks the person's webhook with their token.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + DEADLINE_MS;
     while (!world.emulator.calls.some((c) => c.seq > seq && c.path.startsWith('/v1/webhooks') && c.caller.personId === world.alice.id)) {
       if (Date.now() > deadline) throw new Error('the restarted bot never checked the recording webhook');
       await new Promise((r) => setTimeout(r, 25));

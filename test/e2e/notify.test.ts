@@ -1,23 +1,22 @@
 import { createHmac } from 'node:crypto';
 import type { Message, Person } from '../../src/webex/types';
+import { DEADLINE_MS } from '../support/waiting';
 import {
   addComplianceOfficer,
   allTextOf,
   cardOf,
   connectPerson,
-  createWorld,
   nextBotMessage,
   openUrlsOf,
-  startBotProcess,
   submitDataOf,
   WEBHOOK_SECRET,
   type BotProcess,
-  type World,
 } from './harness';
+import { startWorld, type BotWorld } from './world';
 
 /** New recordings come to their owner: `notify on|off|here` end to end, in webhook mode. */
 describe('new-recording notifications (e2e, webhook mode)', () => {
-  let world: World;
+  let world: BotWorld;
   let bot: BotProcess;
   let carla: Person;
   let carlaDirect: string;
@@ -25,20 +24,23 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
   let daveDirect: string;
 
   beforeAll(async () => {
-    world = await createWorld();
-    ({ carla, carlaDirect } = addComplianceOfficer(world));
-    world.emulator.addMember(world.group, carla.id);
-    dave = world.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave Later', timezone: 'Europe/London' });
-    daveDirect = world.emulator.createDirectRoom(dave.id, world.botPerson.id).id;
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '100' });
-    for (const [person, room] of [[world.alice, world.aliceDirect], [world.bob, world.bobDirect], [carla, carlaDirect], [dave, daveDirect]] as const) {
-      await connectPerson(world, person, room);
-    }
+    world = await startWorld({
+      env: { COMMANDS_PER_MINUTE: '100' },
+      prepare: (w) => {
+        ({ carla, carlaDirect } = addComplianceOfficer(w));
+        w.emulator.addMember(w.group, carla.id);
+        dave = w.emulator.addPerson({ email: 'dave@example.com', displayName: 'Dave Later', timezone: 'Europe/London' });
+        daveDirect = w.emulator.createDirectRoom(dave.id, w.botPerson.id).id;
+      },
+      signIn: ['alice', 'bob'],
+    });
+    bot = world.bot;
+    await connectPerson(world, carla, carlaDirect);
+    await connectPerson(world, dave, daveDirect);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   const notCardNote = (m: Message) => !(m.markdown ?? '').startsWith('Looking up recording');
@@ -49,7 +51,7 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
   };
   const recordingHooks = (person: Person) => world.emulator.webhooksOf(person.id).filter((w) => w.resource === 'convergedRecordings');
   /** The bot's card about this recording, in this space. */
-  const cardAbout = (roomId: string, recordingId: string, timeoutMs = 10_000) =>
+  const cardAbout = (roomId: string, recordingId: string, timeoutMs = DEADLINE_MS) =>
     nextBotMessage(world, roomId, (m) => Boolean(m.attachments?.length) && allTextOf(m).includes(recordingId), timeoutMs);
   const messagesAbout = (roomId: string, recordingId: string) => world.emulator.messages(roomId).filter((m) => m.personId === world.botPerson.id && allTextOf(m).includes(recordingId));
 
@@ -88,7 +90,7 @@ describe('new-recording notifications (e2e, webhook mode)', () => {
     world.emulator.newRecording({ owner: world.alice.id, topic: 'Marker one' });
     await marker;
     expect(messagesAbout(world.aliceDirect, fixture.id)).toHaveLength(1);
-  }, 20_000);
+  });
 
   it('a forged delivery gets 401 and no card; the bot\'s own secret does not sign recording events', async () => {
     const fixture = world.emulator.newRecording({ owner: world.bob.id, topic: 'Not for the forger' });

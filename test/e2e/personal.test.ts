@@ -1,7 +1,7 @@
 import type { Message, Person } from '../../src/webex/types';
 import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
-import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
+import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, TRANSPORTS, submitDataOf, type BotProcess, type World } from './harness';
 
 const HOUR = 3600_000;
 const SECRET_TOPIC = 'Board preparation (confidential)';
@@ -11,7 +11,7 @@ const SECRET_TOPIC = 'Board preparation (confidential)';
  * `recordings`, `whoami`, `timezone` and `connect` leave only a one-line note in the thread (no
  * email, no topic, no scope, no zone) and answer by direct message.
  */
-describe('personal answers, wording and buttons (e2e)', () => {
+describe.each(TRANSPORTS)('personal answers, wording and buttons (e2e, %s mode)', (transport) => {
   let world: World;
   let bot: BotProcess;
   let adam: Person;
@@ -29,7 +29,7 @@ describe('personal answers, wording and buttons (e2e)', () => {
     const recorded = new Date(Date.now() - 2 * HOUR).toISOString();
     world.emulator.addRecording(seedRecording({ id: 'board-prep-1', topic: SECRET_TOPIC, timeRecorded: recorded, createTime: recorded, ownerId: world.alice.id, ownerEmail: 'alice@example.com' }));
     world.emulator.addRecording(seedRecording({ id: 'no-download-1', topic: 'Locked review', timeRecorded: recorded, createTime: recorded, ownerId: world.alice.id, ownerEmail: 'alice@example.com', preventDownload: true }));
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '100' });
+    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '100' }, { transport });
     await connectPerson(world, world.alice, world.aliceDirect);
     await connectPerson(world, adam, adamDirect);
   });

@@ -1,16 +1,16 @@
 import { REFRESHED_REPLACING } from '../../src/commands/clicks';
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import {
-  addComplianceOfficer, allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, submitDataOf,
+  addComplianceOfficer, allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, TRANSPORTS, submitDataOf,
   type BotProcess, type World,
 } from './harness';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 
 /** The recording command end to end: parsing, fetching, the card, group spaces. */
-describe('recording details (e2e)', () => {
+describe.each(TRANSPORTS)('recording details (e2e, %s mode)', (transport) => {
   let world: World;
   let bot: BotProcess;
   let carla: Person;
@@ -28,7 +28,7 @@ describe('recording details (e2e)', () => {
     team = world.emulator.createGroupRoom('Recordings team', [world.alice.id, world.bob.id, carla.id, dave.id, world.botPerson.id]).id;
     world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] }));
     // Alice sends more than the default 20 commands a minute in this suite.
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' });
+    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' }, { transport });
     await connectPerson(world, world.alice, world.aliceDirect);
     await connectPerson(world, world.bob, world.bobDirect);
     await connectPerson(world, carla, carlaDirect);

@@ -1,8 +1,10 @@
+import { idCore } from '../../src/transport/envelope';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { allTextOf, createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { createTestDatabase, ReplyTracker, waitUntil } from './scale-traffic';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * Two instances on one Postgres behind one URL (a round-robin proxy) share one inbox and one
@@ -30,7 +32,7 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     for (const index of [0, 1]) {
       lb.pin(index);
       const warmUp = world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true });
-      await tracker.first(warmUp.id, 10_000);
+      await tracker.first(warmUp.id);
     }
     lb.pin(null);
     tracker.stop();
@@ -51,12 +53,12 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     }
   }
 
-  const keyOf = (messageId: string) => `messages:created:${messageId}`;
+  const keyOf = (messageId: string) => `messages:created:${idCore(messageId)}`;
   const toThisProxy = (ids: string[]) => world.emulator.deliveries.filter((d) => d.targetUrl.startsWith(lb!.url) && ids.includes(d.dataId));
 
   beforeAll(async () => {
     world = await createWorld();
-  }, 30_000);
+  });
 
   afterEach(async () => {
     world.emulator.faults.clear();
@@ -80,36 +82,34 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
       world.emulator.say({ as: i % 2 ? world.alice.id : world.bob.id, roomId: world.group, text: 'help', mentionBot: true }).id,
     );
     // Every command is in the inbox (accepted with 200) before the kill, half of them by each.
-    await waitUntil(() => toThisProxy(asked).filter((d) => d.status === 200).length === 300, 30_000, () => `(${toThisProxy(asked).length} delivered)`);
+    await waitUntil(() => toThisProxy(asked).filter((d) => d.status === 200).length === 300, DEADLINE_MS, () => `(${toThisProxy(asked).length} delivered)`);
     const answered = () => asked.filter((id) => tracker.replies(id).length > 0).length;
-    await waitUntil(() => answered() >= 20, 30_000, () => `(${answered()} answered)`);
+    await waitUntil(() => answered() >= 20, DEADLINE_MS, () => `(${answered()} answered)`);
 
     expect(await victim!.stop('SIGKILL')).toBeNull();
-    const killedAt = Date.now();
     lb!.targets = [lb!.targets[1]!];
     world.emulator.faults.clear();
     const atKill = answered();
     expect(atKill).toBeLessThan(300);
 
-    await waitUntil(() => answered() === 300, 60_000, () => `(${answered()} of 300 answered, ${atKill} at the kill)`);
-    expect(Date.now() - killedAt).toBeLessThan(60_000);
+    await waitUntil(() => answered() === 300, DEADLINE_MS, () => `(${answered()} of 300 answered, ${atKill} at the kill)`);
     const status = async () => inboxStatus(asked.map(keyOf));
-    await waitUntil(async () => (await status()).done === 300, 10_000);
+    await waitUntil(async () => (await status()).done === 300, DEADLINE_MS);
     tracker.stop();
     const twice = asked.filter((id) => tracker.replies(id).length !== 1);
     expect(twice).toEqual([]);
     for (const id of asked) expect(allTextOf(tracker.replies(id)[0]!)).toMatch(/recording/i);
     expect(survivor!.logs().some((l) => l.msg === 'resuming webhook events from the inbox')).toBe(true);
-  }, 150_000);
+  });
 
   it('COMMANDS_PER_MINUTE=5 across two instances: 5 commands through, one "slow down"', async () => {
     await startPair({ COMMANDS_PER_MINUTE: '5' });
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const forwardedBefore = [...lb!.forwarded];
     const asked = Array.from({ length: 8 }, () => world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true }).id);
-    await waitUntil(() => toThisProxy(asked).filter((d) => d.status === 200).length === 8, 10_000);
+    await waitUntil(() => toThisProxy(asked).filter((d) => d.status === 200).length === 8, DEADLINE_MS);
     // Positive sign that all 8 were handled: each is done in the shared inbox.
-    await waitUntil(async () => (await inboxStatus(asked.map(keyOf))).done === 8, 20_000);
+    await waitUntil(async () => (await inboxStatus(asked.map(keyOf))).done === 8, DEADLINE_MS);
     tracker.stop();
     // The proxy spread the webhooks (the 8 and the events of the replies) over both instances.
     for (const [i, n] of lb!.forwarded.entries()) expect(n - (forwardedBefore[i] ?? 0)).toBeGreaterThanOrEqual(4);
@@ -118,5 +118,5 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     expect(slowDowns).toHaveLength(1);
     expect(replies.length - slowDowns.length).toBe(5);
     expect(asked.filter((id) => tracker.replies(id).length > 1)).toEqual([]);
-  }, 90_000);
+  });
 });

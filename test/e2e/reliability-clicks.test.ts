@@ -1,6 +1,6 @@
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
-import { addComplianceOfficer, cardOf, connectPerson, createWorld, nextBotMessage, sleep, startBotProcess, type BotProcess, type World } from './harness';
+import { addComplianceOfficer, cardOf, connectPerson, createWorld, nextBotMessage, sleep, startBotProcess, TRANSPORTS, type BotProcess, type World } from './harness';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 
@@ -8,7 +8,7 @@ const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
  * Card clicks carry inputs anyone in the space can forge. Who asked for a card is read from
  * Webex (the request the card is threaded under), never from the inputs.
  */
-describe('card clicks and identity (e2e)', () => {
+describe.each(TRANSPORTS)('card clicks and identity (e2e, %s mode)', (transport) => {
   let world: World;
   let bot: BotProcess;
   let carla: Person;
@@ -19,7 +19,7 @@ describe('card clicks and identity (e2e)', () => {
     ({ carla, carlaDirect } = addComplianceOfficer(world));
     world.emulator.addMember(world.group, carla.id);
     world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: 'alice@example.com' }));
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' });
+    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' }, { transport });
     await connectPerson(world, world.alice, world.aliceDirect);
     await connectPerson(world, carla, carlaDirect);
   }, 60_000);

@@ -1,6 +1,8 @@
 import { seedRecording } from './fixtures';
-import { cardOf, connectPerson, createWorld, nextBotMessage, startBotProcess, submitDataOf, type BotProcess, type World } from './harness';
+import { cardOf, nextBotMessage, submitDataOf } from './harness';
+import { startWorld, type BotWorld } from './world';
 import type { EmulatorMessage } from '../../dev/sandbox/emulator';
+import { DEADLINE_MS } from '../support/waiting';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 
@@ -10,19 +12,18 @@ const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
  * every other call made with the person's token.
  */
 describe('errors by operation (e2e)', () => {
-  let world: World;
-  let bot: BotProcess;
+  let world: BotWorld;
 
   beforeAll(async () => {
-    world = await createWorld();
-    world.emulator.addRecording(seedRecording({ ownerId: world.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] }));
-    bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' });
-    await connectPerson(world, world.alice, world.aliceDirect);
-  }, 60_000);
+    world = await startWorld({
+      env: { COMMANDS_PER_MINUTE: '200' },
+      prepare: (w) => w.emulator.addRecording(seedRecording({ ownerId: w.alice.id, ownerEmail: 'alice@example.com', links: ['audio', 'transcript', 'suggestedNotes', 'shortNotes', 'actionItems'] })),
+      signIn: ['alice'],
+    });
+  });
 
   afterAll(async () => {
-    await bot?.stop();
-    await world?.emulator.close();
+    await world?.close();
   });
 
   afterEach(() => world.emulator.faults.clear());
@@ -41,7 +42,7 @@ describe('errors by operation (e2e)', () => {
     const seen = new Set(world.emulator.messages(world.aliceDirect).map((m) => m.id));
     const fresh = () => world.emulator.messages(world.aliceDirect).filter((m) => m.personId === world.botPerson.id && !seen.has(m.id));
     return new Promise((resolve, reject) => {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + DEADLINE_MS;
       const poll = () => {
         const got = fresh();
         if (got.length >= count) return resolve(got);

@@ -1,6 +1,7 @@
 import { createScratchDatabase } from '../../dev/bench/scratch-database';
-import { PROGRESS_NOTE_PREFIX } from '../../src/commands/progress';
+import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Emulator, EmulatorMessage } from '../../dev/sandbox/emulator';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * Helpers of the scale, reliability and shutdown suites: a throw-away Postgres database, many
@@ -47,7 +48,7 @@ export class ReplyTracker {
   }
 
   /** Resolves with the first reply to `parentId`; rejects after `timeoutMs`. */
-  first(parentId: string, timeoutMs = 60_000): Promise<EmulatorMessage> {
+  first(parentId: string, timeoutMs = DEADLINE_MS): Promise<EmulatorMessage> {
     const existing = this.replies(parentId)[0];
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
@@ -79,7 +80,7 @@ export async function runBounded(count: number, concurrency: number, work: (i: n
 }
 
 /** Waits until `done()` holds, polling; throws with `describe()` after `timeoutMs`. */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs = DEADLINE_MS, describe: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms ${describe()}`);

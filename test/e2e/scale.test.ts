@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
-import { allTextOf, cardOf, createWorld, freePort, nextBotMessage, openUrlsOf, startBotProcess, type BotProcess, type World } from './harness';
+import { allTextOf, connectPerson, createWorld, freePort, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { createTestDatabase, ReplyTracker, runBounded } from './scale-traffic';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * Several instances: two bots on one Postgres behind one URL (a round-robin
@@ -57,13 +58,13 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
     // the proxy; each instance's own /readyz is checked below.
     bots = await Promise.all(ports.map((port) => startBotProcess(world.emulator, world.botToken, { ...env, PORT: String(port) })));
     for (const bot of bots) {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + DEADLINE_MS;
       while ((await fetch(`http://127.0.0.1:${bot.port}/readyz`).then((r) => r.status, () => 0)) !== 200) {
         if (Date.now() > deadline) throw new Error('an instance never became ready');
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all(bots.map((b) => b.stop()));
@@ -74,18 +75,14 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
 
   /** The sign-in card is asked for on one instance, the consent callback lands on the other. */
   async function connectAcross(person: number, startOn: number, finishOn: number): Promise<void> {
-    const room = directs[person]!;
     lb.pin(startOn);
-    const card = nextBotMessage(world, room, (m) => Boolean(m.attachments?.length));
-    world.emulator.say({ as: people[person]!.id, roomId: room, text: 'connect' });
-    const authorize = openUrlsOf(cardOf(await card)).find((u) => u.includes('/authorize'))!;
-    await world.emulator.idle();
-    lb.pin(finishOn);
-    const connected = nextBotMessage(world, room, (m) => /connected/i.test(m.markdown ?? ''));
-    const page = await fetch(world.emulator.authorizeAs(authorize, people[person]!.id));
-    expect(page.status).toBe(200);
-    await connected;
-    await world.emulator.idle();
+    await connectPerson(world, people[person]!, directs[person]!, {
+      afterCard: async () => {
+        await world.emulator.idle();
+        lb.pin(finishOn);
+      },
+      afterConnected: () => world.emulator.idle(),
+    });
     lb.pin(null);
   }
 
@@ -119,7 +116,7 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
       if (i === Math.floor(COMMANDS * 0.4)) world.emulator.expireAccessTokens(alice.id);
       const asked = world.emulator.say({ as: people[person]!.id, roomId: team, text: `recording ${recordingIdOf(person, k)}`, mentionBot: true });
       sent.push({ id: asked.id, person, k });
-      await tracker.first(asked.id, 30_000);
+      await tracker.first(asked.id);
       answered++;
     });
     expect(answered).toBe(COMMANDS);
@@ -138,11 +135,11 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
       }
       return total;
     };
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + DEADLINE_MS;
     while ((await recordingCommands()) < COMMANDS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     // A question asked after all of them is answered before counting: a late copy would be handled by then.
     const marker = world.emulator.say({ as: alice.id, roomId: team, text: 'help', mentionBot: true });
-    await tracker.first(marker.id, 30_000);
+    await tracker.first(marker.id);
     await world.emulator.idle();
     expect(await recordingCommands()).toBe(COMMANDS);
     tracker.stop();
@@ -170,7 +167,7 @@ describe('two instances on one Postgres behind one URL (e2e)', () => {
     for (const p of people.slice(1)) expect(world.emulator.tokenStats(p.id).refreshGrants).toBe(0);
     const refreshLogs = bots.flatMap((b) => b.logs()).filter((l) => l.msg === 'access token refreshed');
     expect(refreshLogs).toHaveLength(1);
-  }, 120_000);
+  });
 
   it('spends nothing on the events of its own replies: no inbox row, no fetch', async () => {
     const own = new Set(world.emulator.botMessages().map((m) => m.id));

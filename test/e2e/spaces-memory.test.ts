@@ -18,7 +18,7 @@ describe('a bot that keeps 10 spaces in memory, 40 spaces speaking at once (e2e)
     world = await createWorld();
     rooms = Array.from({ length: SPACES }, (_, i) => world.emulator.createGroupRoom(`Space ${i}`, [world.alice.id, world.bob.id, world.botPerson.id]).id);
     bot = await startBotProcess(world.emulator, world.botToken, { SPACES_IN_MEMORY: '10', COMMANDS_PER_MINUTE: '0' });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await bot?.stop();
@@ -31,12 +31,12 @@ describe('a bot that keeps 10 spaces in memory, 40 spaces speaking at once (e2e)
     await runBounded(SPACES * ROUNDS, SPACES, async (i) => {
       const asked = world.emulator.say({ as: i % 2 ? world.alice.id : world.bob.id, roomId: rooms[i % SPACES]!, text: 'help', mentionBot: true });
       sent.push(asked.id);
-      await tracker.first(asked.id, 30_000);
+      await tracker.first(asked.id);
     });
     // Anything still in flight (a second reply would be) lands before counting.
     await world.emulator.idle();
     const marker = world.emulator.say({ as: world.alice.id, roomId: rooms[0]!, text: 'help', mentionBot: true });
-    await tracker.first(marker.id, 30_000);
+    await tracker.first(marker.id);
     await world.emulator.idle();
     tracker.stop();
     expect(sent).toHaveLength(SPACES * ROUNDS);
@@ -44,5 +44,5 @@ describe('a bot that keeps 10 spaces in memory, 40 spaces speaking at once (e2e)
     // The spaces were forgotten and read again: more room reads than spaces.
     const roomReads = world.emulator.calls.filter((c) => c.method === 'GET' && /^\/v1\/rooms\/[^/?]+$/.test(c.path.split('?')[0]!)).length;
     expect(roomReads).toBeGreaterThan(SPACES);
-  }, 120_000);
+  });
 });

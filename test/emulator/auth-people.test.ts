@@ -66,13 +66,22 @@ describe('emulator: authentication, people, call log', () => {
     expect((await getJson(`${emu.apiUrl}/people/${missing}`, bot.token)).status).toBe(404);
   });
 
-  it('answers 404 Webex-shaped for unknown paths and for the U2C catalog', async () => {
+  it('Get Person Details by Webex ID only (metadata names people by bare UUID: convert first), a person\'s token with a people scope', async () => {
+    const uuid = Buffer.from(alice.id, 'base64').toString('utf8').split('/').pop()!;
+    expect((await getJson(`${emu.apiUrl}/people/${uuid}`, bot.token)).status).toBe(404);
+    const reader = emu.issueToken(alice.id, { scopes: ['spark:recordings_read', 'spark:people_read'] }).accessToken;
+    expect((await getJson(`${emu.apiUrl}/people/${encodeURIComponent(alice.id)}`, reader)).status).toBe(200);
+    const recordingsOnly = emu.issueToken(alice.id, { scopes: ['spark:recordings_read'] }).accessToken;
+    expect((await getJson(`${emu.apiUrl}/people/${encodeURIComponent(alice.id)}`, recordingsOnly)).status).toBe(403);
+  });
+
+    it('answers 404 Webex-shaped for unknown paths', async () => {
     const unknown = await getJson(`${emu.apiUrl}/nothing/here`, bot.token);
     expect(unknown.status).toBe(404);
     expect(unknown.body.trackingId).toBe(unknown.headers.get('trackingid'));
-    const u2c = await getJson(`${emu.url}/u2c/api/v1/limited/catalog?orgId=x`);
-    expect(u2c.status).toBe(404);
-    expect(u2c.body.errors).toHaveLength(1);
+    const outside = await getJson(`${emu.url}/nothing/here`);
+    expect(outside.status).toBe(404);
+    expect(outside.body.errors).toHaveLength(1);
   });
 
   it('logs every call with caller, status and tracking ID, and emits call events', async () => {

@@ -1,5 +1,6 @@
 import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { bearer, getJson, sendJson } from './helpers';
+import { DEADLINE_MS } from '../support/waiting';
 
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 const card = (version: string, actions: number) => ({
@@ -53,6 +54,45 @@ describe('emulator: messages, spaces, files', () => {
     expect((await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: other.id, parentId: ask.id, text: 'wrong room' })).status).toBe(400);
     const thread = await getJson(`${emu.apiUrl}/messages?roomId=${room.id}&parentId=${ask.id}`, aliceToken);
     expect(thread.body.items.map((m: { id: string }) => m.id)).toEqual([reply.body.id]);
+  });
+
+  it('List Messages as Webex documents it: a bot lists a group space only with mentionedPeople=me, a 1:1 space freely', async () => {
+    const room = emu.createGroupRoom('Team', [alice.id, bot.person.id]);
+    const direct = emu.createDirectRoom(alice.id, bot.person.id);
+    const mention = emu.say({ as: alice.id, roomId: room.id, text: 'recording x', mentionBot: true });
+    emu.say({ as: alice.id, roomId: room.id, text: 'just talking' });
+    const reply = await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: room.id, parentId: mention.id, text: 'here' });
+    const list = (query: string, token = bot.token) => getJson(`${emu.apiUrl}/messages?${query}`, token);
+
+    // "Bots must include this parameter to list messages in group rooms (spaces)."
+    const refused = await list(`roomId=${room.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.trackingId).toBeTruthy();
+    expect((await list(`roomId=${room.id}&parentId=${mention.id}`)).status).toBe(403);
+    // With it, only the messages that mention the bot: never the bot's own replies.
+    const mine = await list(`roomId=${room.id}&mentionedPeople=me`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((m: { id: string }) => m.id)).toEqual([mention.id]);
+    expect((await list(`roomId=${room.id}&mentionedPeople=${bot.person.id}`)).body.items).toHaveLength(1);
+    // "Only me or the person ID of the current user may be specified"; at most 100 with it.
+    expect((await list(`roomId=${room.id}&mentionedPeople=${alice.id}`)).status).toBe(400);
+    expect((await list(`roomId=${room.id}&mentionedPeople=me&max=101`)).status).toBe(400);
+    // People list group spaces freely; a bot lists its 1:1 spaces freely.
+    expect((await list(`roomId=${room.id}`, aliceToken)).body.items.map((m: { id: string }) => m.id)).toContain(reply.body.id);
+    const hello = await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: direct.id, text: 'hello' });
+    expect((await list(`roomId=${direct.id}`)).body.items.map((m: { id: string }) => m.id)).toEqual([hello.body.id]);
+    expect((await getJson(`${emu.apiUrl}/messages/direct?personId=${alice.id}`, bot.token)).body.items.map((m: { id: string }) => m.id)).toEqual([hello.body.id]);
+  });
+
+  it('the fault afterHandling posts the message, then answers with its status (a lost answer)', async () => {
+    const direct = emu.createDirectRoom(alice.id, bot.person.id);
+    emu.faults.add({ method: 'POST', path: '/messages', status: 502, afterHandling: true, times: 1 });
+    const lost = await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: direct.id, text: 'posted anyway' });
+    expect(lost.status).toBe(502);
+    expect(emu.messages(direct.id).map((m) => m.text)).toEqual(['posted anyway']);
+    // A request the route refuses stays refused: nothing is posted.
+    emu.faults.add({ method: 'POST', path: '/messages', status: 502, afterHandling: true, times: 1 });
+    expect((await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: direct.id })).status).toBe(400);
   });
 
   it('lets only the author delete; lists newest first', async () => {
@@ -132,8 +172,8 @@ describe('emulator: messages, spaces, files', () => {
     const room = emu.createDirectRoom(alice.id, bot.person.id);
     emu.say({ as: alice.id, roomId: room.id, text: 'already here' });
     await expect(emu.waitForMessage((m) => m.text === 'already here')).resolves.toMatchObject({ text: 'already here' });
-    const later = emu.waitForMessage((m) => m.personId === bot.person.id, 2000);
-    setTimeout(() => void sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: room.id, text: 'bot answer' }), 20);
+    const later = emu.waitForMessage((m) => m.personId === bot.person.id, DEADLINE_MS);
+    await sendJson('POST', `${emu.apiUrl}/messages`, bot.token, { roomId: room.id, text: 'bot answer' });
     await expect(later).resolves.toMatchObject({ text: 'bot answer' });
     await expect(emu.waitForMessage((m) => m.text === 'never', 50)).rejects.toThrow(/no matching message within 50 ms[\s\S]*bot answer/);
   });

@@ -59,6 +59,16 @@ const NOT_IN_PUBLISHED_SCHEMAS: Record<string, string> = {
   'GET /v1/convergedRecordings/:id/metadata': 'the copied converged-recordings spec has no schema for the metadata',
   'GET /downloads/audio/:file': 'MP3 download',
   'GET /downloads/transcript/:file': 'plain-text transcript download',
+  'GET /u2c/api/v1/limited/catalog': 'U2C service catalog (websocket mode): not a public API',
+  'GET /u2c/api/v1/catalog': 'U2C service catalog (websocket mode): not a public API',
+  'POST /wdm/api/v1/devices': 'WDM device registration (websocket mode): not a public API',
+  'GET /wdm/api/v1/devices': 'WDM devices (websocket mode): not a public API',
+  'DELETE /wdm/api/v1/devices': 'WDM devices (websocket mode): not a public API',
+  'GET /wdm/api/v1/devices/:id': 'WDM device (websocket mode): not a public API',
+  'PUT /wdm/api/v1/devices/:id': 'WDM device refresh (websocket mode): not a public API',
+  'DELETE /wdm/api/v1/devices/:id': 'WDM device (websocket mode): not a public API',
+  'POST /metrics/api/v1/clientmetrics': 'the SDK\'s client metrics (websocket mode): not a public API',
+  'POST /metrics/api/v1/clientmetrics-prelogin': 'the SDK\'s client metrics (websocket mode): not a public API',
 };
 
 /** Which schema checks each served route; `items:` names the item schema of a list the copied specs describe in words only. */
@@ -109,7 +119,7 @@ interface RouteLayer {
 function mountOf(layer: RouteLayer): string {
   const matches = layer.matchers?.[0];
   if (!matches || layer.slash) return '';
-  return ['/_emulator', '/v1', '/downloads', '/u2c'].find((mount) => matches(`${mount}/x`)) ?? '/(unknown mount)';
+  return ['/_emulator', '/v1', '/downloads', '/u2c/api/v1', '/wdm/api/v1', '/metrics/api/v1'].find((mount) => matches(`${mount}/x`)) ?? '/(unknown mount)';
 }
 
 /** Every `METHOD /mount/path` the emulator's express app serves, read off its router. */

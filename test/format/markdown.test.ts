@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
-import { escapeMarkdown, isHttpUrl, markdownLinkTarget } from '../../src/format';
+import LinkifyIt from 'linkify-it';
+import { echoTyped, escapeMarkdown, isHttpUrl, markdownLinkTarget, markdownValue } from '../../src/format';
 
 /** Rendered like a strict CommonMark client, and like one that also links bare URLs. */
 const strict = new MarkdownIt();
@@ -14,6 +15,9 @@ function visibleText(html: string): string {
     .replace(/&amp;/g, '&')
     .trim();
 }
+
+/** What a reader sees, without the invisible word joiners. */
+const seen = (html: string): string => visibleText(html).replace(/\u2060/g, '');
 
 describe('escapeMarkdown', () => {
   const hostile = [
@@ -34,20 +38,50 @@ describe('escapeMarkdown', () => {
     for (const md of [strict, linkify]) {
       const html = md.render(escapeMarkdown(text));
       expect(html).not.toMatch(/<(strong|em|a|img|code|s|del|h\d|ol|ul|li|blockquote|table|b)[ >]/);
-      expect(visibleText(html)).toBe(text);
+      expect(seen(html)).toBe(text);
+      // A client that links bare text finds nothing to link in what is shown.
+      expect(new LinkifyIt().match(visibleText(html))).toBeNull();
     }
   });
 
-  it('leaves no "<@" in the raw text for Webex to read as a mention', () => {
-    expect(escapeMarkdown('hi <@all> and <@personId:abc|Boss>')).not.toContain('<@');
+  it('leaves no "<@" in the raw or the shown text for Webex (or a person quoting it) to read as a mention', () => {
+    const escaped = escapeMarkdown('hi <@all> and <@personId:abc|Boss>');
+    expect(escaped).not.toContain('<@');
+    expect(visibleText(strict.render(escaped))).not.toContain('<@');
+  });
+
+  it.each(['https://evil.example/x', '//evil.example/x', 'www.evil.com', 'evil.com', 'bob@evil.com', 'mailto:bob@evil.com', 'ftp://evil.example'])(
+    'breaks the link a client would make of %p with word joiners',
+    (text) => {
+      expect(new LinkifyIt().test(text)).toBe(true);
+      expect(new LinkifyIt().match(visibleText(strict.render(escapeMarkdown(text))))).toBeNull();
+    },
+  );
+
+  it('drops direction overrides', () => {
+    expect(escapeMarkdown('abc\u202edef\u2066')).toBe('abcdef');
   });
 
   it('keeps the text on one line', () => {
     expect(escapeMarkdown('a\n# b\r\nc')).toBe('a \\# b c');
   });
 
-  it('leaves letters, digits and spaces alone', () => {
+  it('leaves letters, digits, spaces and single slashes alone', () => {
     expect(escapeMarkdown('Weekly sync 42')).toBe('Weekly sync 42');
+    expect(escapeMarkdown('Europe/Paris')).toBe('Europe/Paris');
+  });
+});
+
+describe('echoTyped / markdownValue', () => {
+  it('cuts what a person typed to 60 characters, then escapes it', () => {
+    expect(echoTyped('*'.repeat(100))).toBe(`${'\\*'.repeat(59)}…`);
+    expect(echoTyped('😀'.repeat(61))).toBe(`${'😀'.repeat(59)}…`);
+  });
+
+  it('shows one plain token as inline code, anything else escaped', () => {
+    expect(markdownValue('spark:recordings_read')).toBe('`spark:recordings_read`');
+    expect(markdownValue('ROUTER_5F3A-1')).toBe('`ROUTER_5F3A-1`');
+    expect(markdownValue('`x` <@all>')).toBe(escapeMarkdown('`x` <@all>'));
   });
 });
 

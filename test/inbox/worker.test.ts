@@ -1,43 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import type { Messenger } from '../../src/replies/messenger';
+import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
 import { EventSteps } from '../../src/inbox';
 import { createInboxWorker } from '../../src/inbox/worker';
 import { silentLogger } from '../../src/log';
 import { createStore, type Store } from '../../src/store';
 import type { InboxEvent } from '../../src/store/types';
 import type { Message } from '../../src/webex/types';
-import { capturingLogger, sleep } from '../store/helpers';
+import { capturingLogger } from '../store/helpers';
+import { until } from '../support/waiting';
 
 const BOT = 'bot-person';
 
-/** Records posts; its thread listing is what Webex would show. */
-function fakeMessenger(): Messenger & { posted: Array<{ to: unknown; markdown: string; id: string }>; thread: Message[] } {
+/** Records posts; its listing of the 1:1 space is what Webex would show (a group space: none). */
+function fakeMessenger(): Messenger & { posted: Array<{ to: unknown; markdown: string; id: string }>; direct: Message[]; listed: number } {
   const posted: Array<{ to: unknown; markdown: string; id: string }> = [];
-  const thread: Message[] = [];
-  return {
+  const direct: Message[] = [];
+  const fake = {
     posted,
-    thread,
-    async post(to, message) {
+    direct,
+    listed: 0,
+    async post(to: Destination, message: Outgoing) {
       const id = `m-${posted.length + 1}`;
       posted.push({ to, markdown: message.markdown, id });
       return { id };
     },
     async remove() {},
-    async get(id) {
+    async get(id: string) {
       return { id } as Message;
     },
-    async threadReplies() {
-      return thread;
+    async recentPosts(to: Destination) {
+      if ('roomId' in to && (to.parentId || to.roomId === 'group')) return null;
+      fake.listed += 1;
+      return direct;
     },
   };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error(`not seen: ${what}`);
+  return fake;
 }
 
 describe('inbox worker', () => {
@@ -129,37 +126,55 @@ describe('inbox worker', () => {
     expect(note.id).toBe('m-2');
   });
 
-  it('a retried event takes its unrecorded reply from the thread instead of posting it again', async () => {
+  it('a retried event takes its unrecorded reply from the 1:1 space instead of posting it again (its answer was lost)', async () => {
     const messenger = fakeMessenger();
     const key = 'messages:created:m3';
     await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 30_000) }, new Date(0));
-    // Webex has the bot's first reply in the thread (and someone else's), but the record of it was lost.
-    messenger.thread.push(
-      { id: 'theirs', personId: 'someone', created: '2026-03-01T08:00:00.500Z' } as Message,
-      { id: 'already-posted', personId: BOT, markdown: 'card A', created: '2026-03-01T08:00:01.000Z' } as Message,
+    // Webex has the bot's first card after the request, but the bot never learnt it; an older
+    // card of the bot with the same first line answered an earlier request.
+    messenger.direct.push(
+      { id: 'older', personId: BOT, markdown: 'card A', attachments: [{}], created: '2026-03-01T07:59:00.000Z' } as Message,
+      { id: 'm3', personId: 'alice', markdown: 'recording a b', created: '2026-03-01T08:00:00.000Z' } as Message,
+      { id: 'already-posted', personId: BOT, markdown: 'card A\n\ndetails', attachments: [{}], created: '2026-03-01T08:00:01.000Z' } as Message,
     );
     const retry = await EventSteps.load(store.inbox, key, 2, now, () => BOT);
     const m = retry.messenger(messenger);
-    const to = { roomId: 'group', parentId: 'm3' };
-    await expect(m.post(to, { markdown: 'card A' })).resolves.toEqual({ id: 'already-posted' });
-    await m.post(to, { markdown: 'card B' });
-    expect(messenger.posted.map((p) => p.markdown)).toEqual(['card B']);
+    const to = { roomId: 'direct-alice' };
+    await expect(m.post(to, { markdown: 'card A\n\ndetails', card: {} })).resolves.toEqual({ id: 'already-posted' });
+    await m.post(to, { markdown: 'card B', card: {} });
+    // A text is taken only for the same text.
+    await m.post(to, { markdown: 'card A\n\ndetails' });
+    expect(messenger.posted.map((p) => p.markdown)).toEqual(['card B', 'card A\n\ndetails']);
     // A first attempt never looks: nothing can have been posted before it.
+    const listed = messenger.listed;
     const fresh = await EventSteps.load(store.inbox, 'messages:created:m4', 1, now, () => BOT);
-    await fresh.messenger(messenger).post({ roomId: 'group', parentId: 'm4' }, { markdown: 'card C' });
-    expect(messenger.posted.map((p) => p.markdown)).toEqual(['card B', 'card C']);
+    await fresh.messenger(messenger).post(to, { markdown: 'card C', card: {} });
+    expect(messenger.listed).toBe(listed);
   });
 
-  it("a retry never takes a slow answer's note in the thread for the text answer", async () => {
+  it('in a group thread a retry cannot look (Webex lets a bot list only messages that mention it): the reply is posted again', async () => {
+    const messenger = fakeMessenger();
+    const key = 'messages:created:m7';
+    await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 30_000) }, new Date(0));
+    const retry = (await EventSteps.load(store.inbox, key, 2, now, () => BOT)).messenger(messenger);
+    await retry.post({ roomId: 'group', parentId: 'm7' }, { markdown: 'card A', card: {} });
+    expect(messenger.posted.map((p) => p.markdown)).toEqual(['card A']);
+    expect(messenger.listed).toBe(0);
+  });
+
+  it("a retry never takes a slow answer's note in the 1:1 space for the text answer", async () => {
     const messenger = fakeMessenger();
     const key = 'messages:created:m6';
     await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 30_000) }, new Date(0));
-    const to = { roomId: 'group', parentId: 'm6' };
+    const to = { roomId: 'direct-alice' };
     // An earlier attempt's note that could not be deleted, and this attempt's own.
-    messenger.thread.push({ id: 'old-note', personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:01.000Z' } as Message);
+    messenger.direct.push(
+      { id: 'm6', personId: 'alice', markdown: 'recording b', created: '2026-03-01T08:00:00.000Z' } as Message,
+      { id: 'old-note', personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:01.000Z' } as Message,
+    );
     const retry = (await EventSteps.load(store.inbox, key, 2, now, () => BOT)).messenger(messenger);
     const note = await retry.post(to, { markdown: 'Looking up recording b …', transient: true });
-    messenger.thread.push({ id: note.id, personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:02.000Z' } as Message);
+    messenger.direct.push({ id: note.id, personId: BOT, markdown: 'Looking up recording b …', created: '2026-03-01T08:00:02.000Z' } as Message);
     await expect(retry.post(to, { markdown: 'Recording `b`: Webex is rate-limiting requests.' })).resolves.not.toEqual({ id: 'old-note' });
     expect(messenger.posted.map((p) => p.markdown)).toEqual(['Looking up recording b …', 'Recording `b`: Webex is rate-limiting requests.']);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTokenProvider } from '../../src/auth/tokens';
 import type { Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { silentLogger } from '../../src/log';
 import { phaseOf, POLL_LOOKBACK_MS, type RecordingPoller } from '../../src/notifications/poller';
 import { createStore } from '../../src/store';
@@ -84,7 +84,7 @@ describe('recording poller (polling mode)', () => {
       recordOutcome: () => undefined,
     } as Services;
     await store.subscribe(PERSON, { direct: true }, new Date(START));
-    const onInbox = notificationsOnInbox(services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: INTERVAL }, () => nowMs);
+    const onInbox = notificationsOnInbox(services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: INTERVAL }, now);
     poller = onInbox.notifications.poller!;
     settled = onInbox.settled;
     listQueries = [];

@@ -11,7 +11,7 @@ import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot } from '../../src/dispatch/bot';
 import { notificationsOnInbox } from '../support/recording-inbox';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { resolveZone } from '../../src/timezones/zone';
 import { silentLogger } from '../../src/log';
 import { createStore } from '../../src/store';
@@ -184,7 +184,7 @@ describe('one read of the account for notify on', () => {
 
   it('webhook mode: the token checked and the webhook registered with one read', async () => {
     w = await world();
-    const { notifications } = notificationsOnInbox(w.services, { webhookUrl: 'https://bot.example/webhooks/recordings', webhookSecret: 'secret', pollIntervalMs: 60_000 }, () => NOW.getTime());
+    const { notifications } = notificationsOnInbox(w.services, { webhookUrl: 'https://bot.example/webhooks/recordings', webhookSecret: 'secret', pollIntervalMs: 60_000 }, () => NOW);
     await createBot({ ...w.services, notifications }).handle(message('notify on'));
     expect(w.webexCalls).toContain('POST /v1/webhooks');
     expect(w.posted.map((p) => p.message.markdown).join('\n')).toMatch(/^Done: I will send you each new recording/m);
@@ -200,7 +200,7 @@ describe('one read of the account per poll', () => {
     w = await world();
     const sub = await w.store.subscribe(PERSON, { direct: true }, new Date('2023-10-01T00:00:00Z'));
     w.reads.clear();
-    const { notifications, settled } = notificationsOnInbox(w.services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: 60_000 }, () => NOW.getTime());
+    const { notifications, settled } = notificationsOnInbox(w.services, { webhookUrl: null, webhookSecret: null, pollIntervalMs: 60_000 }, () => NOW);
     await notifications.poller!.pollPerson(sub);
     await settled();
     expect(cards(w)).toHaveLength(3);

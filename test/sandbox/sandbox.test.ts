@@ -187,7 +187,7 @@ test('"New call recording" with notify on: the owner gets the new recording\'s c
   await page.getByTestId('quick-notify on').click();
   await botMessage(page, 'by direct message as soon as Webex has it').waitFor();
   await page.getByTestId('new-recording').click();
-  const card = page.getByTestId('card').filter({ hasText: 'Call with' }).filter({ hasText: 'Colin Colleague (+1 555 0100), outgoing' }).last();
+  const card = page.getByTestId('card').filter({ hasText: 'Call with' }).filter({ hasText: 'Colin Colleague (+15550100), outgoing' }).last();
   await card.waitFor();
   await expect(cardButton(card, 'Download audio (MP3)').count()).resolves.toBe(1);
   await screenshotFor(page, 'sandbox-new-recording.png');

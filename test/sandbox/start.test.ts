@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * The built sandbox as `npm run sandbox` and the README's first command (`npm start`) start it:
@@ -29,7 +30,7 @@ async function startAndTime(entry: string): Promise<Started> {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr!.on('data', () => undefined);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${out}`);
     const ok = await fetch(`http://localhost:${port}/`).then((r) => r.status === 200, () => false);
@@ -72,14 +73,14 @@ test('node dist-dev/dev/sandbox/main.js answers on PORT with the page and stops 
   running.push(child);
   expect(stdout()).toMatch(/^RecBot sandbox: open http:\/\/localhost:\d+ /);
   await expect(stop(child)).resolves.toBe(0);
-}, 20_000);
+});
 
 test("with no Webex setting, npm start's entry opens the sandbox", async () => {
   const { child, stdout } = await startAndTime(join(DIST_DEV, 'start.js'));
   running.push(child);
   expect(stdout()).toContain('RecBot sandbox: open http://localhost:');
   await expect(stop(child)).resolves.toBe(0);
-}, 20_000);
+});
 
 test('the production build has no sandbox: node dist/index.js without a token stops with the config error', async () => {
   expect(existsSync(join(DIST, 'sandbox'))).toBe(false);
@@ -87,7 +88,7 @@ test('the production build has no sandbox: node dist/index.js without a token st
   const { code, stderr } = await runToExit(join(DIST, 'index.js'), {});
   expect(code).toBe(1);
   expect(stderr).toMatch(/WEBEX_BOT_TOKEN/);
-}, 20_000);
+});
 
 test.each([
   ['NODE_ENV=production', { NODE_ENV: 'production' }],
@@ -98,4 +99,4 @@ test.each([
   expect(code).toBe(1);
   expect(stderr).toMatch(/WEBEX_BOT_TOKEN/);
   expect(stderr).not.toMatch(/sandbox/i);
-}, 20_000);
+});

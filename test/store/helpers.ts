@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger, type Logger } from '../../src/log';
 import { createStore } from '../../src/store';
+import { advisoryKey } from '../../src/store/postgres-lock';
 import type { PendingRequest, Store, TokenSet } from '../../src/store/types';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -23,6 +24,8 @@ export interface Backend {
   rows(table: string): Promise<Array<Record<string, unknown>>>;
   /** Closes every store opened and removes the database. */
   dispose(): Promise<void>;
+  /** Postgres: how many sessions wait (not granted) for the person's refresh lock on the server. */
+  refreshLockWaiters?(personId: string): Promise<number>;
 }
 
 export type BackendName = Backend['name'];
@@ -83,6 +86,15 @@ async function postgresBackend(): Promise<Backend> {
     },
     async rows(table) {
       return (await admin.query(`SELECT * FROM "${schema}".${table}`)).rows;
+    },
+    async refreshLockWaiters(personId) {
+      const key = advisoryKey(`webex-recording-bot:refresh:${schema}:${personId}`);
+      const { rows } = await admin.query(
+        `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+           AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+        [key],
+      );
+      return Number(rows[0].n);
     },
     async dispose() {
       await Promise.all(stores.map((s) => s.close()));

@@ -1,17 +1,9 @@
 import type { Store } from '../../src/store/types';
-import { createBackend, pending, sleep, uid, type Backend, type BackendName } from './helpers';
+import { barrier, DEADLINE_MS, gate, settle, until, within } from '../support/waiting';
+import { createBackend, pending, uid, type Backend, type BackendName } from './helpers';
 
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
-
-/** Rejects if the promise does not settle in time (so a deadlock fails fast and clearly). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: single use and concurrency', (name) => {
   let backend: Backend;
@@ -99,49 +91,63 @@ describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: single use a
   });
 
   describe('withRefreshLock', () => {
-    async function overlapOf(runs: Array<[Store, string]>): Promise<number> {
-      let active = 0;
-      let most = 0;
-      await Promise.all(
-        runs.map(([s, personId]) =>
-          s.withRefreshLock(personId, async () => {
-            active += 1;
-            most = Math.max(most, active);
-            await sleep(25);
-            active -= 1;
-          }),
-        ),
+    /**
+     * Proves one person's calls run one at a time, without timing: the first caller holds the
+     * lock on a gate; the others are started and seen waiting (on Postgres, at the server, in
+     * pg_locks); none of them has entered; then the gate opens and they enter in turn, never two
+     * inside at once.
+     */
+    async function expectSerialised(runs: Array<[Store, string]>, personId: string): Promise<void> {
+      const hold = gate();
+      const first = gate();
+      let inside = 0;
+      const entered: number[] = [];
+      const results = runs.map(([s, id], i) =>
+        s.withRefreshLock(id, async () => {
+          inside += 1;
+          entered.push(i);
+          expect(inside).toBe(1);
+          if (i === 0) {
+            first.open();
+            await hold.promise;
+          } else await settle();
+          inside -= 1;
+          return i;
+        }),
       );
-      return most;
+      await within(first.promise, DEADLINE_MS, 'the first holder entering');
+      const otherInstances = new Set(runs.slice(1).filter(([s]) => s !== runs[0][0]).map(([s]) => s)).size;
+      if (backend.refreshLockWaiters && otherInstances > 0) {
+        await until(async () => (await backend.refreshLockWaiters!(personId)) >= otherInstances, 'the other instances waiting at the server');
+      }
+      await settle();
+      expect(entered).toEqual([0]);
+      hold.open();
+      await expect(within(Promise.all(results), DEADLINE_MS, 'every holder')).resolves.toEqual(runs.map((_, i) => i));
+      expect(entered.sort((a, b) => a - b)).toEqual(runs.map((_, i) => i));
+    }
+
+    /** Proves different people's calls run at once: each holder waits inside until all are inside. */
+    async function expectParallel(runs: Array<[Store, string]>): Promise<void> {
+      const all = barrier(runs.length, 'refresh-lock holders of different people');
+      const results = runs.map(([s, id]) => s.withRefreshLock(id, () => all.arrive().then(() => id)));
+      await expect(Promise.all(results)).resolves.toEqual(runs.map(([, id]) => id));
     }
 
     it('serialises calls for one person and returns the result', async () => {
       const personId = uid('person');
-      expect(await overlapOf([[store, personId], [store, personId], [store, personId]])).toBe(1);
+      await expectSerialised([[store, personId], [store, personId], [store, personId]], personId);
       await expect(store.withRefreshLock(personId, async () => 42)).resolves.toBe(42);
     });
 
     it('releases the lock when fn throws', async () => {
       const personId = uid('person');
       await expect(store.withRefreshLock(personId, async () => Promise.reject(new Error('refresh failed')))).rejects.toThrow('refresh failed');
-      await expect(within(store.withRefreshLock(personId, async () => 'next'), 5000, 'the next lock')).resolves.toBe('next');
+      await expect(within(store.withRefreshLock(personId, async () => 'next'), DEADLINE_MS, 'the next lock')).resolves.toBe('next');
     });
 
     it('runs different people in parallel', async () => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      // A waits for B to have entered: this only finishes if both hold their locks at once.
-      const a = store.withRefreshLock(uid('a'), async () => {
-        await gate;
-        return 'a';
-      });
-      const b = store.withRefreshLock(uid('b'), async () => {
-        release();
-        return 'b';
-      });
-      await expect(within(Promise.all([a, b]), 5000, 'locks for two people')).resolves.toEqual(['a', 'b']);
+      await expectParallel([[store, uid('a')], [store, uid('b')]]);
     });
 
     if (name === 'postgres') {
@@ -149,11 +155,11 @@ describe.each<[BackendName]>([['sqlite'], ['postgres']])('%s store: single use a
         const personId = uid('person');
         const runs: Array<[Store, string]> = [];
         for (let i = 0; i < 4; i += 1) runs.push([store, personId], [second, personId]);
-        expect(await overlapOf(runs)).toBe(1);
+        await expectSerialised(runs, personId);
       });
 
       it('runs different people in parallel across two instances', async () => {
-        expect(await overlapOf([[store, uid('a')], [second, uid('b')], [store, uid('c')], [second, uid('d')]])).toBe(4);
+        await expectParallel([[store, uid('a')], [second, uid('b')], [store, uid('c')], [second, uid('d')]]);
       });
     }
   });

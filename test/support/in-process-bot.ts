@@ -11,7 +11,7 @@ import { createSignIn } from '../../src/auth/signin';
 import { createTokenProvider } from '../../src/auth/tokens';
 import { createBot, type Bot } from '../../src/dispatch/bot';
 import type { Destination, Messenger, Outgoing } from '../../src/replies/messenger';
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { createLogger } from '../../src/log';
 import { createStore } from '../../src/store';
 import type { Store } from '../../src/store/types';
@@ -88,18 +88,25 @@ export interface InProcessBot {
   say(text: string, options?: { as?: Person; roomType?: 'direct' | 'group'; roomId?: string }): Promise<Posted[]>;
   /** Clicks a card button and resolves with what the bot posted for it. */
   click(cardMessageId: string, inputs: Record<string, unknown>, options?: { as?: Person; roomType?: 'direct' | 'group'; roomId?: string }): Promise<Posted[]>;
-  /** Stores a connected account with tokens valid for an hour from the clock's now. */
-  connect(person: Person, scopes?: string[]): Promise<void>;
+  /** Stores a connected account with tokens valid for an hour from the clock's now (by default `access-<personId>`). */
+  connect(person: Person, scopes?: string[], tokens?: { accessToken: string; refreshToken: string }): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface InProcessOptions {
   start?: string;
+  /** The clock, when the test shares it (e.g. with an emulator); else a new one at `start`. */
+  clock?: TestClock;
   settings?: Partial<Services['settings']>;
+  /**
+   * A Webex to talk to over HTTP instead of MockAgent (the emulator in this process, see
+   * test/support/in-process-world.ts); its own call log then shows what the bot asked.
+   */
+  webexApiUrl?: string;
 }
 
 export async function createInProcessBot(options: InProcessOptions = {}): Promise<InProcessBot> {
-  const clock = new TestClock(options.start ?? '2023-11-02T00:00:00Z');
+  const clock = options.clock ?? new TestClock(options.start ?? '2023-11-02T00:00:00Z');
   const now = clock.now;
   const logger = createLogger({ level: 'silent' });
   const agent = new MockAgent({ enableCallHistory: true });
@@ -107,9 +114,11 @@ export async function createInProcessBot(options: InProcessOptions = {}): Promis
   const webex = agent.get(WEBEX_ORIGIN);
   const store = createStore({ url: 'sqlite::memory:', encryptionKey: Buffer.alloc(32, 7), logger });
   await store.init();
-  const client = new WebexClient({ baseUrl: WEBEX_API_URL, logger, dispatcher: agent, sleep: async () => undefined });
+  const client = options.webexApiUrl
+    ? new WebexClient({ baseUrl: options.webexApiUrl, logger, sleep: async () => undefined, now })
+    : new WebexClient({ baseUrl: WEBEX_API_URL, logger, dispatcher: agent, sleep: async () => undefined, now });
   const messenger = new RecordingMessenger();
-  const scopes = ['spark:recordings_read', 'spark:people_read'];
+  const scopes = [...(options.settings?.scopes ?? ['spark:recordings_read', 'spark:people_read'])];
   const settings: Services['settings'] = {
     defaultTimezone: 'UTC',
     groupLinks: 'private',
@@ -122,7 +131,7 @@ export async function createInProcessBot(options: InProcessOptions = {}): Promis
   const signIn = createSignIn({
     store,
     client,
-    apiUrl: WEBEX_API_URL,
+    apiUrl: options.webexApiUrl ?? WEBEX_API_URL,
     clientId: 'C-test',
     clientSecret: 'test-secret',
     redirectUri: 'https://bot.test/oauth/callback',
@@ -173,16 +182,16 @@ export async function createInProcessBot(options: InProcessOptions = {}): Promis
       const event: InboundClick = { kind: 'click', actionId: `action-${++seq}`, cardMessageId, ...as, roomId: roomOf(as, roomType, roomId), roomType, inputs };
       return during(() => bot.handle(event));
     },
-    async connect(person, grantedScopes = scopes) {
+    async connect(person, grantedScopes = scopes, issued) {
       const at = now();
       await store.saveAccount(
         {
           personId: person.personId,
           email: person.personEmail,
           tokens: {
-            accessToken: `access-${person.personId}`,
+            accessToken: issued?.accessToken ?? `access-${person.personId}`,
             accessTokenExpiresAt: new Date(at.getTime() + 3600_000),
-            refreshToken: `refresh-${person.personId}`,
+            refreshToken: issued?.refreshToken ?? `refresh-${person.personId}`,
             refreshTokenExpiresAt: new Date(at.getTime() + 90 * 86400_000),
             scopes: grantedScopes,
           },

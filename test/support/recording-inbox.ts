@@ -1,8 +1,8 @@
-import type { Services } from '../../src/dispatch/services';
+import type { Services } from '../../src/services';
 import { createEventInbox, type EventInbox } from '../../src/inbox';
 import { createNotifications, type NotificationSettings, type Notifications } from '../../src/notifications/service';
 import type { Store } from '../../src/store/types';
-import type { Transport } from '../../src/transport/types';
+import type { Clock } from '../../src/clock';
 
 /**
  * Notifications on the bot's real durable inbox, without a transport: new-recording events are
@@ -11,21 +11,21 @@ import type { Transport } from '../../src/transport/types';
 export function notificationsOnInbox(
   services: Services & { store: Store },
   settings: NotificationSettings,
-  now: () => number,
+  now: Clock,
 ): { notifications: ReturnType<typeof createNotifications>; inbox: EventInbox; settled(): Promise<void> } {
   let notifications: Notifications | undefined;
-  const noTransport = {
+  const noEvents = {
     isOwnEvent: () => false,
-    dispatch: async () => {
+    handle: async () => {
       throw new Error('only recording events reach this inbox');
     },
-  } as unknown as Transport;
+  };
   const inbox = createEventInbox({
     store: services.store,
-    transport: noTransport,
+    events: noEvents,
     messenger: services.messenger,
     logger: services.logger,
-    now: () => new Date(now()),
+    now,
     started: Promise.resolve(),
     botPersonId: () => 'the-bot',
     onSettled: () => undefined,

@@ -23,7 +23,7 @@ describe('WebexClient retries', () => {
   });
 
   it('honours Retry-After given as an HTTP date', async () => {
-    h = harness({ now: () => Date.parse('2024-01-01T00:00:00Z') });
+    h = harness({ now: () => new Date('2024-01-01T00:00:00Z') });
     h.api.intercept({ path: '/v1/people/me', method: 'GET' }).reply(423, '', { headers: { 'retry-after': 'Mon, 01 Jan 2024 00:00:09 GMT' } });
     ok(h);
     await get(h);

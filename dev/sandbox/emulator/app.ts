@@ -1,7 +1,7 @@
 /** The emulator's express app: control API, then every Webex-facing route behind tracking, call log and faults. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { identifyCaller, requireCaller } from './auth';
-import { trackAndLogCalls } from './calllog';
+import { delayCalls, trackAndLogCalls } from './calllog';
 import type { EmulatorContext } from './context';
 import { ApiError, sendApiError, sendWebexError } from './errors';
 import { messagesRouter } from './routes/messages';
@@ -10,6 +10,7 @@ import { peopleRouter } from './routes/people';
 import { downloadsRouter, recordingsRouter } from './routes/recordings';
 import { roomsRouter } from './routes/rooms';
 import { webhooksRouter } from './routes/webhooks';
+import { metricsRouter, u2cRouter, wdmRouter } from './routes/websocket';
 
 function webexErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof ApiError) return sendApiError(res, err);
@@ -29,6 +30,7 @@ export function buildApp(ctx: EmulatorContext, control: Router): express.Express
   app.use('/_emulator', control);
 
   app.use(trackAndLogCalls(state));
+  app.use(delayCalls(state.config.latencyMs));
   app.use(identifyCaller(state));
   app.use(ctx.faults.middleware());
 
@@ -47,7 +49,9 @@ export function buildApp(ctx: EmulatorContext, control: Router): express.Express
   app.use('/v1', v1);
 
   app.use('/downloads', downloadsRouter(ctx.recordings));
-  app.use('/u2c', (_req, res) => sendWebexError(res, 404, 'The U2C catalog is not emulated.'));
+  app.use('/u2c/api/v1', u2cRouter(ctx.mercury));
+  app.use('/wdm/api/v1', wdmRouter(ctx.mercury));
+  app.use('/metrics/api/v1', metricsRouter());
   app.use((_req, res) => sendWebexError(res, 404));
   app.use(webexErrorHandler);
   return app;

@@ -1,4 +1,5 @@
 /** Assigns each request a TrackingID and records it in the call log once it is answered (or dropped). */
+import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import { newTrackingId } from './ids';
 import type { CallerTag } from './auth';
@@ -101,6 +102,7 @@ export function trackAndLogCalls(state: EmulatorState) {
     const trackingId = newTrackingId();
     const startedAt = state.now();
     const started = process.hrtime.bigint();
+    const startedMs = performance.now();
     res.locals.trackingId = trackingId;
     res.setHeader('TrackingID', trackingId);
     const responseBytes = state.config.keepCallBodies ? captureResponse(res) : null;
@@ -116,6 +118,8 @@ export function trackAndLogCalls(state: EmulatorState) {
         path: sanitizePath(req.originalUrl),
         status,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        startedMs,
+        endedMs: performance.now(),
         caller: { personId: tag.personId, kind: tag.kind },
         trackingId,
       };
@@ -132,5 +136,16 @@ export function trackAndLogCalls(state: EmulatorState) {
     res.on('finish', () => log(res.statusCode));
     res.on('close', () => log(res.writableFinished ? res.statusCode : 0));
     next();
+  };
+}
+
+/**
+ * Holds every call `ms` milliseconds before it is handled: one round trip over the Internet, paid
+ * before Webex acts (a message posted appears, and its webhook fires, only after it).
+ */
+export function delayCalls(ms: number) {
+  return (_req: Request, _res: Response, next: NextFunction): void => {
+    if (ms <= 0) return next();
+    setTimeout(next, ms);
   };
 }

@@ -1,5 +1,6 @@
 /** The emulator's parts wired together: state, services and the fault injector. */
 import { FaultInjector } from './faults';
+import { MercuryService } from './mercury';
 import { MessagingService } from './messaging';
 import { OAuthService } from './oauth';
 import { RecordingService } from './recordings';
@@ -16,12 +17,15 @@ export interface EmulatorContext {
   messaging: MessagingService;
   recordings: RecordingService;
   oauth: OAuthService;
+  mercury: MercuryService;
 }
 
 export function createContext(options: EmulatorOptions = {}): EmulatorContext {
   const state = new EmulatorState(resolveConfig(options));
   const dispatcher = new WebhookDispatcher(state);
   const rooms = new RoomService(state, dispatcher);
+  const mercury = new MercuryService(state);
+  dispatcher.observe((event) => mercury.onDomainEvent(event));
   return {
     state,
     faults: new FaultInjector(),
@@ -30,5 +34,6 @@ export function createContext(options: EmulatorOptions = {}): EmulatorContext {
     messaging: new MessagingService(state, rooms, dispatcher),
     recordings: new RecordingService(state),
     oauth: new OAuthService(state),
+    mercury,
   };
 }

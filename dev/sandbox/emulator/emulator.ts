@@ -8,6 +8,7 @@ import { buildApp } from './app';
 import { escapeHtml } from './consent-page';
 import { createContext, type EmulatorContext } from './context';
 import type { FaultInjector } from './faults';
+import type { MercuryService } from './mercury';
 import { personView } from './routes/people';
 import { createBot, createPerson } from './people';
 import { createNewRecording } from './recording-events';
@@ -40,7 +41,9 @@ export class Emulator {
   readonly calls: CallRecord[];
   /** Every webhook delivery attempt. */
   readonly deliveries: DeliveryRecord[];
-  readonly faults: Pick<FaultInjector, 'add' | 'remove' | 'clear' | 'list'>;
+  readonly faults: Pick<FaultInjector, 'add' | 'remove' | 'clear' | 'list' | 'held' | 'release'>;
+  /** Websocket mode: devices, Mercury sockets, their faults and records (see mercury.ts). */
+  readonly mercury: MercuryService;
   private readonly ctx: EmulatorContext;
   private server: Server | undefined;
 
@@ -50,6 +53,7 @@ export class Emulator {
     this.calls = this.ctx.state.calls;
     this.deliveries = this.ctx.state.deliveries;
     this.faults = this.ctx.faults;
+    this.mercury = this.ctx.mercury;
   }
 
   /** What the bot gets as WEBEX_API_URL. */
@@ -62,6 +66,7 @@ export class Emulator {
     const { state } = this.ctx;
     const server = createServer(buildApp(this.ctx, control));
     this.server = server;
+    this.ctx.mercury.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(state.config.port, state.config.host, () => resolve());
@@ -74,6 +79,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     this.ctx.dispatcher.close();
+    await this.ctx.mercury.shutdown();
     this.events.emit('closing');
     const server = this.server;
     this.server = undefined;
@@ -277,6 +283,7 @@ export class Emulator {
     this.ctx.recordings.clear();
     this.ctx.oauth.clear();
     this.ctx.faults.clear();
+    this.ctx.mercury.reset();
     this.ctx.dispatcher.setDuplicateDeliveryRate(0);
   }
 }

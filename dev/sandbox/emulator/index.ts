@@ -1,7 +1,8 @@
 /**
  * Local Webex emulator: the part of the Webex REST API (people, rooms, memberships, messages,
  * attachment actions, webhooks, converged recordings, OAuth) that the bot and
- * webex-node-bot-framework use, with webhook delivery, fault injection and a control API.
+ * webex-node-bot-framework use, with webhook delivery, fault injection and a control API; and
+ * websocket mode (U2C catalog, WDM devices, Mercury socket and its faults: see mercury.ts).
  */
 import { Emulator } from './emulator';
 import { controlRouter } from './routes/control';
@@ -18,3 +19,4 @@ export { signBody } from './webhooks';
 export { webexId, decodeWebexId } from './ids';
 export { silentMp3 } from './mp3';
 export * from './types';
+export type { DeviceView, FrameRecord, SocketFilter, SocketRecord } from './mercury';

@@ -1,6 +1,7 @@
 /** Creating people and bots (bots get a never-expiring token). */
 import type { Person } from '../../../src/webex/types';
-import { decodeWebexId, randomSecret, randomUUID, webexId } from './ids';
+import { randomBytes } from 'node:crypto';
+import { decodeWebexId, randomUUID, webexId } from './ids';
 import { personView } from './routes/people';
 import type { EmulatorState } from './state';
 import { isValidTimeZone } from './timezone';
@@ -52,8 +53,17 @@ export function createBot(state: EmulatorState, input: CreateBotInput): BotHandl
   };
   const record = { person, role: 'user', uuid, isBot: true } as const;
   state.addPerson({ ...record });
-  const token = input.token ?? randomSecret(48);
+  const token = input.token ?? botToken(state.orgUuid);
   if (state.accessTokens.has(token)) throw new Error('Emulator: that bot token is already in use');
   state.accessTokens.set(token, { token, personId: id, kind: 'bot', scopes: ['spark:all'], expiresAt: null });
   return { person: personView(record), token };
+}
+
+/**
+ * A bot token in Webex's shape, `<random>_PF84_<org UUID>`: the Webex SDK reads the org ID from
+ * the third `_`-separated field and refuses other tokens.
+ */
+export function botToken(orgUuid: string): string {
+  const random = randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return `${random}_PF84_${orgUuid}`;
 }

@@ -5,7 +5,7 @@
  */
 import type { Recording, RecordingListItem, TemporaryDirectDownloadLinks } from '../../../src/webex/types';
 import type { Caller } from './auth';
-import { randomSecret } from './ids';
+import { decodeWebexId, randomSecret } from './ids';
 import type { EmulatorState } from './state';
 import { formatInZone, formatUtc, parseInstant } from './timezone';
 import { LINK_KINDS, type ForcedResponse, type LinkKind, type RecordingFixture } from './types';
@@ -129,7 +129,8 @@ export class RecordingService {
       topic: f.topic,
       createTime: formatInZone(rec.createMs, zone),
       timeRecorded: formatInZone(rec.recordedMs, zone),
-      ownerId: f.ownerId,
+      // Webex's published details name the owner by bare UUID (like the metadata), not by Webex ID.
+      ownerId: this.state.findPerson(f.ownerId)?.uuid ?? decodeWebexId(f.ownerId)?.suffix ?? f.ownerId,
       ownerType: f.ownerType,
       ownerEmail: f.ownerEmail,
       format: f.format,

@@ -20,6 +20,7 @@ export interface ResolvedConfig {
   /** Most items one page of a list holds, whatever `max` asked for (Webex may return fewer). */
   maxPageItems: number;
   now: () => number;
+  latencyMs: number;
 }
 
 export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
@@ -35,6 +36,7 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
     maxPageItems: options.maxPageItems ?? 100,
     now: options.now ?? Date.now,
+    latencyMs: options.latencyMs ?? 0,
   };
 }
 

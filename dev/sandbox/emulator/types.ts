@@ -32,6 +32,11 @@ export interface EmulatorOptions {
    * them). Default false: long runs (bench, load tests) would hold every body in memory.
    */
   keepCallBodies?: boolean;
+  /**
+   * Every Webex call (REST, OAuth, downloads; not the control API) is answered this many
+   * milliseconds late, as if over the Internet (`npm run bench -- latency`). Default 0.
+   */
+  latencyMs?: number;
 }
 
 export type PersonRole = 'user' | 'admin' | 'compliance';
@@ -101,12 +106,21 @@ export interface ForcedResponse {
  * Who a recorded call was with, for GET /convergedRecordings/{id}/metadata. The owner's side is
  * the owner; `other` is a person of the emulator (by ID), a phone number, or both.
  */
+/** The kinds of party Webex names in recording metadata (`actor.type`). */
+export type PartyKind = 'USER' | 'PLACE' | 'VIRTUAL_LINE' | 'CALL_QUEUE';
+
 export interface CallFixture {
   /** `outgoing`: the owner placed the call (personality `originator`). */
   direction: 'incoming' | 'outgoing';
-  other: { personId?: string; number?: string };
-  /** The owner's own number; default +1 555 0199. */
-  ownerNumber?: string;
+  /**
+   * The other party: a person of the emulator (`personId`, served as a `USER` actor by UUID), or
+   * another kind of party (`kind` and `id`, a UUID), or an outside number alone. `extension`
+   * is served as a SIP URI (`sip:4060@10.0.0.1;user=phone`), `number` as E.164 (spaces dropped).
+   * `name` is served only for places, virtual lines and queues.
+   */
+  other: { personId?: string; kind?: Exclude<PartyKind, 'USER'>; id?: string; name?: string; number?: string; extension?: string };
+  /** The owner's own extension; default 4001. */
+  ownerExtension?: string;
 }
 
 export interface RecordingFixture extends Recording {
@@ -154,6 +168,9 @@ export interface CallRecord {
   /** HTTP status; 0 when the connection was dropped. */
   status: number;
   durationMs: number;
+  /** performance.now() of this process when the request arrived and when it was answered (ms). */
+  startedMs: number;
+  endedMs: number;
   caller: { personId: string | null; kind: CallerKind };
   trackingId: string;
   /** The request's body as text for the inspector (secrets blanked, cut at 16 KB), when it had one. */
@@ -189,6 +206,9 @@ export interface FaultSpec {
   retryAfter?: number;
   /** Wait before answering (or before handling normally when no status is set). */
   delayMs?: number;
+  /** Hold each matching request until `faults.release(id)` (or `clear()`), then go on as the
+   * rest of the fault says: a slow Webex that a test controls without waiting on a clock. */
+  hold?: boolean;
   /** How many matching requests the fault applies to; absent = unlimited. */
   times?: number;
   /** Chance (0..1) that a matching request is affected; default 1. */
@@ -198,6 +218,10 @@ export interface FaultSpec {
   /** Handle the request (a message is posted), then destroy the socket instead of sending the
    * answer: the caller cannot know that it worked. */
   loseAnswer?: boolean;
+  /** Handle the request (a message is posted), then answer with `status` instead (a 502 from a
+   * gateway that lost Webex's answer): the caller is told it failed although it worked. Routes
+   * that answer JSON. */
+  afterHandling?: boolean;
   /** Error message in the Webex error body. */
   message?: string;
 }

@@ -49,6 +49,7 @@ export function filterMatches(filter: string | undefined, data: WebhookEvent['da
 export class WebhookDispatcher {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<AbortController>();
+  private readonly observers: Array<(event: DomainEvent) => void> = [];
   private duplicateRate = 0;
   private closed = false;
 
@@ -63,8 +64,14 @@ export class WebhookDispatcher {
     this.duplicateRate = rate;
   }
 
+  /** Also hands every event to `observer` (the Mercury sockets of websocket mode). */
+  observe(observer: (event: DomainEvent) => void): void {
+    this.observers.push(observer);
+  }
+
   dispatch(event: DomainEvent): void {
     if (this.closed) return;
+    for (const observer of this.observers) observer(event);
     for (const record of this.state.webhooks.values()) {
       const hook = record.webhook;
       if (hook.status !== 'active') continue;

@@ -95,6 +95,56 @@ export function controlRouter(emulator: Emulator): Router {
     res.status(204).end();
   });
 
+  /** Websocket mode: devices (deleted ones too), sockets and the frames sent since `since`. */
+  router.get('/mercury', (req, res) => {
+    const since = sinceOf(req);
+    res.json({ devices: emulator.mercury.devices(), sockets: emulator.mercury.sockets(), frames: emulator.mercury.frames.filter((f) => f.seq > since) });
+  });
+
+  /** A socket fault now: `{kind, personId?, deviceId?, ...}` (see mercury.ts); answers how many sockets or devices it touched. */
+  router.post('/mercury/faults', (req, res) => {
+    const body = (req.body ?? {}) as { kind?: string; personId?: string; deviceId?: string; code?: number; reason?: string; times?: number; status?: number; mode?: 'mentioned' | 'all' };
+    const filter = { ...(body.personId ? { personId: body.personId } : {}), ...(body.deviceId ? { deviceId: body.deviceId } : {}) };
+    const m = emulator.mercury;
+    let affected = 0;
+    switch (body.kind) {
+      case 'drop':
+        affected = m.drop(filter);
+        break;
+      case 'close':
+        if (typeof body.code !== 'number') throw new Error('close needs a numeric code');
+        affected = m.close(body.code, body.reason ?? '', filter);
+        break;
+      case 'missPongs':
+        m.missPongs(body.times);
+        break;
+      case 'sequenceGap':
+        affected = m.sequenceGap(filter);
+        break;
+      case 'replayOnNextConnect':
+        affected = m.replayOnNextConnect(filter);
+        break;
+      case 'refuseSockets':
+        m.refuseSockets(body.times, body.status);
+        break;
+      case 'refuseDeviceRegistrations':
+        m.refuseDeviceRegistrations(body.times, body.status);
+        break;
+      case 'groupMessages':
+        if (body.mode !== 'mentioned' && body.mode !== 'all') throw new Error('groupMessages needs mode mentioned or all');
+        m.setGroupMessages(body.mode);
+        break;
+      default:
+        throw new Error(`unknown socket fault ${String(body.kind)}`);
+    }
+    res.status(201).json({ affected });
+  });
+
+  router.delete('/mercury/faults', (_req, res) => {
+    emulator.mercury.clearFaults();
+    res.status(204).end();
+  });
+
   router.post('/reset', (_req, res) => {
     emulator.reset();
     res.status(204).end();
@@ -106,17 +156,23 @@ export function controlRouter(emulator: Emulator): Router {
     const send = (event: string) => (data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const onCall = send('call');
     const onMessage = send('message');
+    const onFrame = send('frame');
+    const onSocket = send('socket');
     const onClosing = (): void => {
       res.end();
     };
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
     emulator.events.on('call', onCall);
     emulator.events.on('message', onMessage);
+    emulator.events.on('mercury-frame', onFrame);
+    emulator.events.on('mercury-socket', onSocket);
     emulator.events.once('closing', onClosing);
     req.on('close', () => {
       clearInterval(heartbeat);
       emulator.events.off('call', onCall);
       emulator.events.off('message', onMessage);
+      emulator.events.off('mercury-frame', onFrame);
+      emulator.events.off('mercury-socket', onSocket);
       emulator.events.off('closing', onClosing);
     });
   });

@@ -74,7 +74,17 @@ export function messagesRouter(state: EmulatorState, messaging: MessagingService
     if (!state.rooms.has(roomId) || !state.isMember(roomId, caller.personId)) throw new ApiError(404, 'Could not find a room with provided ID.');
     const parentId = queryParam(req, 'parentId');
     const mentioned = queryParam(req, 'mentionedPeople');
-    const mentionedId = mentioned === 'me' ? caller.personId : mentioned;
+    // List Messages: "Only `me` or the person ID of the current user may be specified", and "Bots
+    // must include this parameter to list messages in group rooms (spaces)".
+    if (mentioned !== undefined && mentioned !== 'me' && state.findPerson(mentioned)?.person.id !== caller.personId) {
+      throw new ApiError(400, 'mentionedPeople may only be me or the person ID of the current user.');
+    }
+    const mentionedId = mentioned === undefined ? undefined : caller.personId;
+    if (caller.kind === 'bot' && state.rooms.get(roomId)?.type === 'group' && mentionedId === undefined) {
+      throw new ApiError(403, 'Bots must include mentionedPeople=me to list messages in group spaces.');
+    }
+    const max = queryParam(req, 'max');
+    if (mentionedId !== undefined && max !== undefined && Number(max) > 100) throw new ApiError(400, 'max cannot exceed 100 when used with mentionedPeople.');
     const before = queryParam(req, 'before');
     const beforeMs = before ? Date.parse(before) : undefined;
     if (beforeMs !== undefined && Number.isNaN(beforeMs)) throw new ApiError(400, 'before must be an ISO 8601 date and time.');

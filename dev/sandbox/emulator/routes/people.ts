@@ -3,8 +3,12 @@ import { Router } from 'express';
 import type { Person } from '../../../../src/webex/types';
 import { callerOf } from '../auth';
 import { ApiError } from '../errors';
+import { decodeWebexId } from '../ids';
 import { queryParam } from '../paging';
 import type { EmulatorState, PersonRecord } from '../state';
+
+/** Scopes that let a person's token read people (`spark:all` includes it). */
+const PEOPLE_SCOPES: ReadonlySet<string> = new Set(['spark:people_read', 'spark:all', 'spark-admin:people_read']);
 
 export function personView(record: PersonRecord): Person {
   return { ...record.person, emails: [...record.person.emails] };
@@ -51,9 +55,16 @@ export function peopleRouter(state: EmulatorState): Router {
     throw new ApiError(400, 'Email, displayName, or id list should be specified.');
   });
 
+  /**
+   * Get Person Details takes a Webex person ID (base64 of `ciscospark://us/PEOPLE/<uuid>`); a bare
+   * UUID, as recording metadata names people, is not documented to work and is not found here. A
+   * person's token needs a people scope; a bot's does not.
+   */
   router.get('/people/:id', (req, res) => {
-    callerOf(res);
-    const record = state.findPerson(String(req.params.id));
+    const caller = callerOf(res);
+    if (caller.kind !== 'bot' && !caller.scopes.some((s) => PEOPLE_SCOPES.has(s))) throw new ApiError(403, 'The token does not have the spark:people_read scope.');
+    const id = String(req.params.id);
+    const record = decodeWebexId(id)?.kind === 'PEOPLE' ? state.findPerson(id) : undefined;
     if (!record) throw new ApiError(404, 'Person not found.');
     res.json(personView(record));
   });

@@ -270,6 +270,8 @@ function connectEvents() {
   });
   events.addEventListener('message', (e) => onMessage(JSON.parse(e.data)));
   events.addEventListener('call', (e) => onCall(JSON.parse(e.data)));
+  events.addEventListener('frame', (e) => inspector.addSocketEvent('frame', JSON.parse(e.data)));
+  events.addEventListener('socket', (e) => inspector.addSocketEvent('socket', JSON.parse(e.data)));
 }
 
 // ---- composer --------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // The inspector: every Webex API call the emulator answered (method, path, status, time,
-// caller), live. Calls made with a person's token are the bot acting for that person.
+// caller), live. Calls made with a person's token are the bot acting for that person. In
+// websocket mode it also shows the bot's Mercury socket opening and closing, and the frames the
+// emulator sends down it (rows marked WS; pongs left out).
 import { avatar, el } from './util.js';
 
 const MAX_ROWS = 600;
@@ -73,6 +75,48 @@ export class Inspector {
     if (fresh) row.classList.add('fresh');
     row.hidden = this.onlyRecordings.checked && !this.isRecordingCall(call);
     this.root.append(row);
+    while (this.root.children.length > MAX_ROWS) this.root.firstElementChild.remove();
+    if (stickToBottom) this.root.scrollTop = this.root.scrollHeight;
+  }
+
+  /** A Mercury socket event (`socket`: opened, authorised or closed) or frame (`frame`) from the emulator. */
+  addSocketEvent(kind, record) {
+    if (kind === 'frame' && record.eventType === 'pong') return;
+    if (kind === 'socket' && !record.authorizedAt && !record.closedAt) return;
+    if (this.count === 0) this.root.replaceChildren();
+    this.count += 1;
+    const stickToBottom = this.root.scrollHeight - this.root.scrollTop - this.root.clientHeight < 40;
+    const who = this.callerOf({ caller: { personId: record.personId } });
+    let text;
+    let code;
+    let detail;
+    if (kind === 'frame') {
+      // `↓ post ‹1a2b›`: an activity frame by its verb and the start of its ID.
+      const what = record.verb ?? record.eventType.replace(/^mercury\./, '');
+      text = `↓ ${what}${record.activityId ? ` ‹${record.activityId.slice(0, 4)}›` : ''}${record.replayed ? ' (replayed)' : ''}`;
+      code = `#${record.sequenceNumber}`;
+      detail = `${record.eventType} frame ${record.id} on socket ${record.socketId}, sequence number ${record.sequenceNumber}`;
+    } else if (record.closedAt) {
+      text = `socket ${record.socketId} closed${record.closedBy ? ` by the ${record.closedBy === 'server' ? 'emulator' : 'bot'}` : ''}${record.closeReason ? `: ${record.closeReason}` : ''}`;
+      code = String(record.closeCode ?? '');
+      detail = `device ${record.deviceId}`;
+    } else {
+      text = `socket ${record.socketId} open`;
+      code = '101';
+      detail = `device ${record.deviceId}`;
+    }
+    const row = el(
+      'div',
+      { class: 'call-row', title: detail },
+      el('span', { class: 'method WS', text: 'WS' }),
+      el('span', { class: 'path', text }),
+      el('span', { class: `code ${kind === 'socket' && record.closedAt ? 's4' : 's2'}`, text: code }),
+      el('span', { class: 'ms', text: '' }),
+      el('span', { class: 'caller' }, who ? avatar(who) : null, el('span', { class: 'caller-name', text: who ? who.displayName : 'bot' })),
+    );
+    const item = el('div', { class: 'call fresh', 'data-testid': 'socket-event', 'data-kind': kind }, row);
+    item.hidden = this.onlyRecordings.checked;
+    this.root.append(item);
     while (this.root.children.length > MAX_ROWS) this.root.firstElementChild.remove();
     if (stickToBottom) this.root.scrollTop = this.root.scrollHeight;
   }

@@ -1,13 +1,14 @@
-import type { SignIn } from '../auth/signin';
-import type { TokenProvider } from '../auth/tokens';
-import type { Logger } from '../log';
-import type { Notifications } from '../notifications/types';
-import type { Store } from '../store/types';
-import type { CallPartyCache } from '../webex/call-party';
-import type { WebexClient } from '../webex/client';
-import type { ProgressTimers } from '../commands/progress';
-import type { Outcome } from '../outcomes';
-import type { Messenger } from '../replies/messenger';
+import type { SignIn } from './auth/signin';
+import type { TokenProvider } from './auth/tokens';
+import type { Logger } from './log';
+import type { Notifications } from './notifications/types';
+import type { Store } from './store/types';
+import type { CallPartyCache } from './webex/call-party';
+import type { WebexClient } from './webex/client';
+import type { ProgressTimers } from './replies/progress';
+import type { Outcome } from './outcomes';
+import type { Messenger } from './replies/messenger';
+import type { Clock } from './clock';
 
 /** Everything a command handler may use. Built once in the composition root. */
 export interface Services {
@@ -17,7 +18,7 @@ export interface Services {
   readonly signIn: SignIn;
   readonly messenger: Messenger;
   readonly logger: Logger;
-  readonly now: () => Date;
+  readonly now: Clock;
   readonly settings: {
     readonly defaultTimezone: string;
     readonly groupLinks: 'private' | 'public';

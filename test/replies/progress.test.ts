@@ -1,4 +1,4 @@
-import { progressNoteText, withProgressNote, type ProgressTimers } from '../../src/commands/progress';
+import { progressNoteText, withProgressNote, type ProgressTimers } from '../../src/replies/progress';
 
 /** Timers driven by the test: nothing runs until `advance` says time has passed. */
 function manualTimers(): ProgressTimers & { advance(ms: number): void; pending(): number } {

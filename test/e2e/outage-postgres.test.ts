@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createWorld, startBotProcess, type BotProcess, type World } from './harness';
+import { createTestDatabase, ReplyTracker, waitUntil } from './scale-traffic';
+
+/**
+ * Postgres going away under the bot (built, started as in production), through a TCP proxy of
+ * the test's own (the shared server is never stopped): connections stalled, then reset, then
+ * refused, then back. Commands are @mentions in a group space (every reply is threaded).
+ */
+describe('Postgres outage (e2e)', () => {
+  let world: World;
+  let db: { url: string; drop(): Promise<void> };
+  let proxy: TcpProxy;
+  let bot: BotProcess;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    db = await createTestDatabase('recbot_outage');
+    const target = new URL(db.url);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(await proxy.start());
+    bot = await startBotProcess(world.emulator, world.botToken, { DATABASE_URL: viaProxy.toString(), COMMANDS_PER_MINUTE: '0', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...(process.env.OUTAGE_LOG ? { LOG_LEVEL: 'debug' } : {}) });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (process.env.OUTAGE_LOG) require('node:fs').writeFileSync(process.env.OUTAGE_LOG, (bot?.lines ?? []).join('\n'));
+    await bot?.stop('SIGKILL');
+    await proxy?.stop();
+    await db?.drop();
+    await world?.emulator.close();
+  });
+
+  async function storedKeys(keys: string[]): Promise<Record<string, string>> {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ event_key: string; status: string }>('SELECT event_key, status FROM inbox_events WHERE event_key = ANY($1)', [keys]);
+      return Object.fromEntries(rows.map((r) => [r.event_key, r.status]));
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('stalled, reset and refused for a while: the process stays up, every webhook answered 2xx is stored and answered once, the others are not acknowledged, and work resumes by itself', async () => {
+    const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
+    const say = () => world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true }).id;
+    const deliveredOf = (ids: string[]) => world.emulator.deliveries.filter((d) => d.resource === 'messages' && ids.includes(d.dataId));
+    const asked: string[] = [];
+    const sayMany = (n: number) => Array.from({ length: n }, () => say());
+
+    const before = sayMany(20);
+    asked.push(...before);
+    await waitUntil(() => before.every((id) => tracker.replies(id).length > 0), 30_000);
+
+    // Stalled: the bot's connections are open but nothing answers; commands arrive meanwhile.
+    proxy.silence();
+    const stalled = sayMany(10);
+    asked.push(...stalled);
+    // The stalled deliveries are waiting on the bot (none has been answered yet).
+    expect(deliveredOf(stalled)).toEqual([]);
+    // Then reset, and refused for a while.
+    proxy.reset();
+    const refused = sayMany(10);
+    asked.push(...refused);
+    await waitUntil(() => deliveredOf([...stalled, ...refused]).length === 20, 60_000, () => `(${deliveredOf([...stalled, ...refused]).length} of 20 delivered)`);
+    const ready = await fetch(`${bot.url}/readyz`);
+    expect(ready.status).toBe(503);
+    proxy.heal();
+
+    const after = sayMany(20);
+    asked.push(...after);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 60_000, () => `(${after.filter((id) => tracker.replies(id).length > 0).length} of 20 after; deliveries ${JSON.stringify(deliveredOf(after).map((d) => [d.status, d.error]))})`);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+
+    const deliveries = deliveredOf(asked);
+    const answered2xx = new Set(deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
+    const keyOf = (id: string) => `messages:created:${id}`;
+    // Every event stored is finished (positive sign that the inbox has caught up).
+    await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), 60_000);
+    const stored = new Set(Object.keys(await storedKeys(asked.map(keyOf))).map((k) => k.split(':')[2]!));
+    const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
+    const counts = { asked: asked.length, answered2xx: answered2xx.size, stored: stored.size, replies };
+    process.stdout.write(`postgres outage e2e: ${JSON.stringify(counts)}\n`);
+
+    expect(bot.child.exitCode).toBeNull();
+    expect(bot.logs().filter((l) => l.msg === 'uncaughtException' || String(l.msg ?? '').includes('uncaught'))).toEqual([]);
+    expect([...answered2xx].sort()).toEqual([...stored].sort());
+    expect(asked.filter((id) => stored.has(id) && tracker.replies(id).length !== 1)).toEqual([]);
+    expect(asked.filter((id) => !stored.has(id) && tracker.replies(id).length > 0)).toEqual([]);
+    expect(answered2xx.size).toBeLessThan(asked.length);
+    await expect(fetch(`${bot.url}/readyz`).then((r) => r.status)).resolves.toBe(200);
+    tracker.stop();
+  }, 180_000);
+});
