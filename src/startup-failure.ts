@@ -24,8 +24,18 @@ const SETTING_NAMES = [
   'COMMANDS_PER_MINUTE', 'PORT', 'LOG_LEVEL', 'SPACES_IN_MEMORY', 'RECORDING_POLL_MINUTES', 'NODE_ENV',
 ];
 
+/** The setting each text is about: the first setting it names (its sentence may mention others). */
 function settingsNamedIn(texts: readonly string[]): string[] {
-  return SETTING_NAMES.filter((name) => texts.some((text) => new RegExp(`\\b${name}\\b`).test(text)));
+  const found: string[] = [];
+  for (const text of texts) {
+    let first: { name: string; at: number } | null = null;
+    for (const name of SETTING_NAMES) {
+      const at = text.search(new RegExp(`\\b${name}\\b`));
+      if (at !== -1 && (first === null || at < first.at)) first = { name, at };
+    }
+    if (first && !found.includes(first.name)) found.push(first.name);
+  }
+  return found;
 }
 
 interface ErrorFields {

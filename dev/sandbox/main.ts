@@ -119,7 +119,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<Sandbox>
   const pagePort = options.port ?? loadPort();
   const transport = options.transport ?? 'webhook';
   const restoreConsole = options.log === true ? () => undefined : quietWebexSdk();
-  const emulator = await startEmulator();
+  // The inspector shows each call's bodies.
+  const emulator = await startEmulator({ keepCallBodies: true });
   let bot: RunningBot | undefined;
   let page: PageServer | undefined;
   try {

@@ -20,6 +20,83 @@ export function sanitizePath(originalUrl: string): string {
   return query ? `${path}?${query}` : path;
 }
 
+/** Bodies kept for the inspector are cut here. */
+const MAX_BODY_CHARS = 16_000;
+/** Fields whose values never reach the call log, wherever they appear in a body. */
+const SECRET_FIELDS = new Set([...SECRET_PARAMS, 'client_secret', 'secret', 'authorization']);
+
+function cut(text: string): string {
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters)` : text;
+}
+
+/** Blanks secret fields at any depth, and download tickets inside URLs. */
+function redact(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/([?&]ticket=)[^&"\s]+/g, '$1***');
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '[redacted]' : redact(v)]));
+  }
+  return value;
+}
+
+/** A body as the inspector shows it: JSON indented, forms as `a=b&c=d`, anything else by size. */
+function describeBody(body: unknown, contentType: string, totalBytes?: number): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (Buffer.isBuffer(body)) {
+    if (body.length === 0) return undefined;
+    if (!/json|text|html|x-www-form-urlencoded/.test(contentType)) return `(${totalBytes ?? body.length} bytes of ${contentType || 'data'})`;
+    body = body.toString('utf8');
+  }
+  if (typeof body === 'string') {
+    if (/x-www-form-urlencoded/.test(contentType)) return describeBody(Object.fromEntries(new URLSearchParams(body)), contentType);
+    if (/json/.test(contentType)) {
+      try {
+        return cut(JSON.stringify(redact(JSON.parse(body)), null, 2));
+      } catch {
+        return cut(String(redact(body)));
+      }
+    }
+    return cut(String(redact(body)));
+  }
+  if (typeof body === 'object') {
+    const clean = redact(body) as Record<string, unknown>;
+    if (/x-www-form-urlencoded/.test(contentType)) return cut(new URLSearchParams(clean as Record<string, string>).toString());
+    if (Object.keys(clean).length === 0) return undefined;
+    return cut(JSON.stringify(clean, null, 2));
+  }
+  return undefined;
+}
+
+/** Bytes of an answer kept for `describeBody` (a download's audio is only counted). */
+const MAX_KEPT_BYTES = MAX_BODY_CHARS * 4;
+
+/** Collects what the response writes, the first MAX_KEPT_BYTES of it, and counts the rest. */
+function captureResponse(res: Response): () => { kept: Buffer; total: number } {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let total = 0;
+  const keep = (chunk: unknown, encoding?: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    total += buffer.length;
+    if (kept >= MAX_KEPT_BYTES) return;
+    const part = buffer.subarray(0, MAX_KEPT_BYTES - kept);
+    kept += part.length;
+    chunks.push(Buffer.from(part));
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  (res as unknown as { write: (...args: unknown[]) => boolean }).write = (...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return write(...args);
+  };
+  (res as unknown as { end: (...args: unknown[]) => Response }).end = (...args: unknown[]) => {
+    keep(args[0], args[1]);
+    return end(...args);
+  };
+  return () => ({ kept: Buffer.concat(chunks), total });
+}
+
 export function trackAndLogCalls(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const trackingId = newTrackingId();
@@ -28,6 +105,7 @@ export function trackAndLogCalls(state: EmulatorState) {
     const startedMs = performance.now();
     res.locals.trackingId = trackingId;
     res.setHeader('TrackingID', trackingId);
+    const responseBytes = state.config.keepCallBodies ? captureResponse(res) : null;
     let logged = false;
     const log = (status: number): void => {
       if (logged) return;
@@ -45,6 +123,13 @@ export function trackAndLogCalls(state: EmulatorState) {
         caller: { personId: tag.personId, kind: tag.kind },
         trackingId,
       };
+      if (responseBytes) {
+        const requestBody = describeBody(req.body, req.headers['content-type'] ?? '');
+        const answer = responseBytes();
+        const responseBody = describeBody(answer.kept, String(res.getHeader('content-type') ?? ''), answer.total);
+        if (requestBody !== undefined) record.requestBody = requestBody;
+        if (responseBody !== undefined) record.responseBody = responseBody;
+      }
       state.calls.push(record);
       state.events.emit('call', record);
     };

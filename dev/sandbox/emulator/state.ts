@@ -8,6 +8,7 @@ import { decodeWebexId, randomUUID, webexId } from './ids';
 import type { CallRecord, DeliveryRecord, EmulatorMessage, EmulatorOptions, PersonRole } from './types';
 
 export interface ResolvedConfig {
+  keepCallBodies: boolean;
   port: number;
   host: string;
   publicUrl?: string;
@@ -24,6 +25,7 @@ export interface ResolvedConfig {
 
 export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
   return {
+    keepCallBodies: options.keepCallBodies ?? false,
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),

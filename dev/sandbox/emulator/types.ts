@@ -28,6 +28,11 @@ export interface EmulatorOptions {
   /** Clock, in epoch milliseconds. Default Date.now. */
   now?: () => number;
   /**
+   * Keep each call's request and response bodies in the call log (the sandbox's inspector shows
+   * them). Default false: long runs (bench, load tests) would hold every body in memory.
+   */
+  keepCallBodies?: boolean;
+  /**
    * Every Webex call (REST, OAuth, downloads; not the control API) is answered this many
    * milliseconds late, as if over the Internet (`npm run bench -- latency`). Default 0.
    */
@@ -168,6 +173,10 @@ export interface CallRecord {
   endedMs: number;
   caller: { personId: string | null; kind: CallerKind };
   trackingId: string;
+  /** The request's body as text for the inspector (secrets blanked, cut at 16 KB), when it had one. */
+  requestBody?: string;
+  /** The answer's body likewise; binary answers are described by size and type. */
+  responseBody?: string;
 }
 
 export interface DeliveryRecord {

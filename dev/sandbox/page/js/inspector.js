@@ -133,6 +133,8 @@ export class Inspector {
       el('div', {}, el('b', { text: 'path ' }), call.path),
       el('div', {}, el('b', { text: 'TrackingID ' }), call.trackingId),
       el('div', {}, el('b', { text: 'caller ' }), label.detail),
+      call.requestBody ? el('div', {}, el('b', { text: 'request body' }), el('pre', { class: 'call-body', 'data-testid': 'call-request-body', text: call.requestBody })) : null,
+      call.responseBody ? el('div', {}, el('b', { text: 'response body' }), el('pre', { class: 'call-body', 'data-testid': 'call-response-body', text: call.responseBody })) : null,
     );
     const row = el(
       'div',

@@ -3,9 +3,9 @@ import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
 import { launchChromium, say } from './browser';
 
 /**
- * The sandbox stopping and starting again under an open page: a plain sentence instead of the
- * browser's "Failed to fetch", and after a restart a notice that the chat and the inspector
- * start again empty (the emulator keeps nothing between runs).
+ * What the page shows beyond the chat: a card's JSON, a call's bodies, and the sandbox stopping
+ * and starting again under an open page (a plain sentence instead of the browser's "Failed to
+ * fetch", and after a restart a notice that the chat and the inspector start again empty).
  */
 
 jest.setTimeout(40_000);
@@ -34,6 +34,13 @@ test("a card's JSON can be read under it, as the bot sent it", async () => {
   await message.getByText('Card JSON').click();
   const json = await message.getByTestId('card-json').innerText();
   expect(JSON.parse(json)).toMatchObject({ type: 'AdaptiveCard' });
+});
+
+test("the inspector shows a call's request and response bodies when its row is clicked", async () => {
+  const post = page.getByTestId('call').filter({ hasText: '/v1/messages' }).filter({ hasText: 'POST' }).last();
+  await post.click();
+  await expect(post.getByTestId('call-request-body').innerText()).resolves.toContain('"markdown"');
+  await expect(post.getByTestId('call-response-body').innerText()).resolves.toContain('"id"');
 });
 
 test('a message sent while the sandbox is stopped says so, and a restart is announced with the chat and the inspector cleared', async () => {
