@@ -13,6 +13,13 @@
  *   memory for each, against the 100-space run.
  * - instances: one bot, then two, on one Postgres database behind a round-robin proxy, the same
  *   load: the throughput of two against one.
+ * - latency (only when asked: `npm run bench -- latency [--rtt 100] [--samples 11]`): the time to
+ *   the card with every Webex call held a round trip, case by case, and the calls in a row
+ *   (latency.ts).
+ *
+ * The spaces part also runs its 2,000 measured commands as people speak (Zipf: a few often, most
+ * rarely) beside the round-robin worst case. CPU per command and peak RSS against the echo bot
+ * are guards (at most 2x, at most +30 MiB), printed with PASS/FAIL.
  *
  * Exits 0 whatever the figures; only a crash exits otherwise.
  */

@@ -96,6 +96,32 @@ describe('inbox worker', () => {
     await expect(store.inbox.claim({ owner: 'b', until: new Date(clock + 1000) }, new Date(clock + 3600_000), 10)).resolves.toEqual([]);
   });
 
+  it("hands the work the event's receive time with its steps (the progress note is timed from it)", async () => {
+    const arrived = new Date(clock - 1200);
+    let seen: Date | undefined;
+    const done = new Promise<void>((resolve) => {
+      const worker = createInboxWorker({
+        inbox: store.inbox,
+        instanceId: 'a',
+        logger: silentLogger(),
+        now,
+        pollMs: 60_000,
+        botPersonId: () => BOT,
+        async work(_event, steps) {
+          seen = steps.receivedAt;
+          resolve();
+        },
+        async giveUp() {},
+        onSettled: () => undefined,
+      });
+      const key = 'messages:created:m9';
+      const lease = worker.leaseForNew()!;
+      void store.inbox.accept(key, {}, null, arrived, lease, new Date(0)).then(() => worker.run({ key, envelope: {}, attempts: 1, receivedAt: arrived }));
+    });
+    await done;
+    expect(seen).toEqual(arrived);
+  });
+
   it('a retried event skips the posts an earlier attempt recorded', async () => {
     const messenger = fakeMessenger();
     const key = 'messages:created:m2';
