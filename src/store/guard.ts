@@ -14,31 +14,103 @@ import type { Logger } from '../log';
 import { asStoreError, isSqliteBusy, StoreUnavailableError, unavailableReason } from './errors';
 
 /**
+ * Once the database is known to be silent (a statement timed out), statements fail at once
+ * (as StoreUnavailableError) instead of each waiting for its own timeout, except one trial every
+ * `retryMs`; the first statement that gets an answer closes it. A webhook then gets its non-2xx answer in
+ * milliseconds during an outage, not after the query timeout.
+ */
+/** Failures that took a timeout to notice. */
+const SILENT = /timeout|ETIMEDOUT/i;
+
+export class StoreBreaker {
+  private openUntil = 0;
+  private trialRunning = false;
+  private reason = 'recent failure';
+
+  constructor(
+    private readonly retryMs = 1000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Whether this statement is the trial; throws while the database is known away. */
+  enter(): boolean {
+    if (this.openUntil === 0) return false;
+    if (this.clock() >= this.openUntil && !this.trialRunning) {
+      this.trialRunning = true;
+      return true;
+    }
+    throw new StoreUnavailableError(this.reason);
+  }
+
+  answered(trial: boolean): void {
+    if (trial) this.trialRunning = false;
+    this.openUntil = 0;
+  }
+
+  /** A statement found the database away. Only a silence (a timeout) opens the breaker: a
+   * reset or a refusal fails fast by itself, and the next statement may find it back. */
+  failed(trial: boolean, reason: string): void {
+    if (trial) this.trialRunning = false;
+    if (!trial && this.openUntil === 0 && !SILENT.test(reason)) return;
+    this.reason = reason;
+    this.openUntil = this.clock() + this.retryMs;
+  }
+
+  /** A trial that ended without a statement. */
+  abandoned(trial: boolean): void {
+    if (trial) this.trialRunning = false;
+  }
+}
+
+/**
  * The `pg` pool as Kysely uses it, with every failure that means "the database is away" thrown
  * as a StoreUnavailableError, and a client that failed that way closed when it is released
  * (not handed to the next query: after a silent network or a reset it is not usable).
  */
-export function guardedPool(pool: Pool): PostgresPool {
+export function guardedPool(pool: Pool, breaker: StoreBreaker = new StoreBreaker()): PostgresPool {
   return {
     async connect() {
+      const trial = breaker.enter();
       let client: PoolClient;
       try {
         client = await pool.connect();
       } catch (err) {
-        throw asStoreError(err);
+        const mapped = asStoreError(err);
+        if (mapped instanceof StoreUnavailableError) breaker.failed(trial, mapped.reason);
+        else breaker.abandoned(trial);
+        throw mapped;
       }
       let broken: Error | undefined;
+      let pendingTrial = trial;
       const guarded = {
         query(...args: unknown[]) {
           const result = (client.query as (...a: unknown[]) => unknown)(...args);
           if (!(result instanceof Promise)) return result; // a cursor
-          return result.catch((err: unknown) => {
-            const mapped = asStoreError(err);
-            if (mapped instanceof StoreUnavailableError) broken = mapped;
-            throw mapped;
-          });
+          const isTrial = pendingTrial;
+          pendingTrial = false;
+          return result.then(
+            (value: unknown) => {
+              breaker.answered(isTrial);
+              return value;
+            },
+            (err: unknown) => {
+              const mapped = asStoreError(err);
+              if (mapped instanceof StoreUnavailableError) {
+                broken = mapped;
+                breaker.failed(isTrial, mapped.reason);
+              } else {
+                // The database answered (a constraint, a syntax error): it is there.
+                breaker.answered(isTrial);
+              }
+              throw mapped;
+            },
+          );
         },
         release(destroy?: boolean) {
+          breaker.abandoned(pendingTrial);
+          // A statement that timed out may still be on its way: the socket is cut at once, not
+          // ended politely after it (which would let it reach the server after its caller failed).
+          if (broken) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
           client.release(broken ?? destroy);
         },
       };

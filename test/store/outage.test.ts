@@ -7,13 +7,14 @@ import { Client } from 'pg';
 import { silentLogger } from '../../src/log';
 import { createStore, StoreUnavailableError, type Store } from '../../src/store';
 import { asStoreError } from '../../src/store/errors';
+import { StoreBreaker } from '../../src/store/guard';
 import { lockHolder } from '../support/sqlite-lock';
 import { TcpProxy } from '../support/tcp-proxy';
 import { POSTGRES_URL, tokens, uid } from './helpers';
 
-/** Until `check` holds, looking again on every turn of the event loop (no time limit but Jest's). */
+/** Until `check` holds, looking again every 20 ms (no time limit but Jest's). */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setImmediate(resolve));
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 const works = (store: Store) => () => store.getAccount('nobody').then(
@@ -145,5 +146,29 @@ describe('SQLite locked by another process', () => {
     db.close();
     expect((caught as { code?: string }).code).toBe('SQLITE_FULL');
     expect(asStoreError(caught)).toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('StoreBreaker (the database known away)', () => {
+  it('after a timeout, fails statements at once, lets one trial through per interval, and closes on an answer', () => {
+    let now = 0;
+    const breaker = new StoreBreaker(1000, () => now);
+    expect(breaker.enter()).toBe(false);
+    // A reset fails fast by itself: nothing to hold back.
+    breaker.failed(false, 'ECONNRESET');
+    expect(breaker.enter()).toBe(false);
+    breaker.failed(false, 'query read timeout');
+    expect(() => breaker.enter()).toThrow(StoreUnavailableError);
+    now = 1000;
+    expect(breaker.enter()).toBe(true);
+    // While the trial runs, the others still fail at once.
+    expect(() => breaker.enter()).toThrow('query read timeout');
+    breaker.failed(true, 'ECONNREFUSED');
+    now = 1500;
+    expect(() => breaker.enter()).toThrow('ECONNREFUSED');
+    now = 2000;
+    expect(breaker.enter()).toBe(true);
+    breaker.answered(true);
+    expect(breaker.enter()).toBe(false);
   });
 });
