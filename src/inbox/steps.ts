@@ -1,8 +1,12 @@
 import type { Destination, Messenger, Outgoing } from '../replies/messenger';
 import type { Message } from '../webex/types';
 import type { Inbox, PendingRequest, Store } from '../store/types';
+import { isStoreUnavailable } from '../store/errors';
 import { sameId } from '../transport/envelope';
 import { requestMessageOf } from './events';
+
+/** How long a done step's record is tried again while the store is unavailable. */
+export const RECORD_PATIENCE_MS = 30_000;
 
 /** Notes an attempt may post (their record numbers are per attempt). */
 const NOTES_PER_ATTEMPT = 500;
@@ -171,8 +175,26 @@ export class EventSteps {
     const recorded = this.done.get(step);
     if (recorded !== undefined) return JSON.parse(recorded) as T;
     const result = await perform();
-    await this.inbox.recordStep(this.key, step, JSON.stringify(result ?? null), this.now());
+    await this.record(step, JSON.stringify(result ?? null));
     return result;
+  }
+
+  /**
+   * Records a step that was done. While the store is unavailable (a full disk, a lost
+   * connection) the record is tried again for a while instead of failing the attempt: a retried
+   * attempt would do the step again, and a post in a group thread cannot be looked for.
+   */
+  private async record(step: number, result: string): Promise<void> {
+    const deadline = Date.now() + RECORD_PATIENCE_MS;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        await this.inbox.recordStep(this.key, step, result, this.now());
+        return;
+      } catch (err) {
+        if (!isStoreUnavailable(err) || Date.now() + pause > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /** The messenger for this event's work: posts and deletions are steps, reads are not. */

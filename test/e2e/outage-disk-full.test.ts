@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -88,7 +89,9 @@ describeIfMounted('disk full under the SQLite file (e2e, on a small tmpfs)', () 
       const db = new Database(join(dir, 'bot.sqlite'), { readonly: true });
       try {
         const rows = db.prepare('SELECT event_key, status FROM inbox_events').all() as Array<{ event_key: string; status: string }>;
-        return new Map(rows.filter((r) => asked.includes(r.event_key.split(':')[2]!)).map((r) => [r.event_key.split(':')[2]!, r.status]));
+        // The inbox keys an event by the UUID inside its Webex ID.
+        const byCore = new Map(asked.map((id) => [idCore(id), id]));
+        return new Map(rows.filter((r) => byCore.has(r.event_key.split(':')[2]!)).map((r) => [byCore.get(r.event_key.split(':')[2]!)!, r.status]));
       } finally {
         db.close();
       }

@@ -1,3 +1,4 @@
+import { idCore } from '../../src/transport/envelope';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { lockHolder } from '../support/sqlite-lock';
@@ -61,7 +62,9 @@ describe('SQLite locked by another process (e2e)', () => {
       const db = new Database(file, { readonly: true });
       try {
         const rows = db.prepare('SELECT event_key, status FROM inbox_events').all() as Array<{ event_key: string; status: string }>;
-        return new Map(rows.filter((r) => asked.includes(r.event_key.split(':')[2]!)).map((r) => [r.event_key.split(':')[2]!, r.status]));
+        // The inbox keys an event by the UUID inside its Webex ID.
+        const byCore = new Map(asked.map((id) => [idCore(id), id]));
+        return new Map(rows.filter((r) => byCore.has(r.event_key.split(':')[2]!)).map((r) => [byCore.get(r.event_key.split(':')[2]!)!, r.status]));
       } finally {
         db.close();
       }

@@ -37,19 +37,19 @@ describe('who the call was with (in-process)', () => {
     w.emulator.faults.release(held);
     const text = textOf(await reply);
     expect(text).toContain('Call with');
-    expect(text).toContain('Bob Colleague (+1 555 0100), outgoing');
+    expect(text).toContain('Bob Colleague (+15550100), outgoing');
     expect(callsTo('/v1/convergedRecordings/with-bob').at(-1)!.caller.personId).toBe(w.alice.id);
     expect(callsTo('/v1/convergedRecordings/with-bob/metadata').at(-1)!.caller.personId).toBe(w.alice.id);
     expect(callsTo(`/v1/people/${w.bob.id}`)).toHaveLength(1);
   });
 
   it('looks the name up once: a second card uses the cached name', async () => {
-    expect(textOf(await w.say(w.alice, 'recording with-bob'))).toContain('Bob Colleague (+1 555 0100), outgoing');
+    expect(textOf(await w.say(w.alice, 'recording with-bob'))).toContain('Bob Colleague (+15550100), outgoing');
     expect(callsTo(`/v1/people/${w.bob.id}`)).toHaveLength(1);
   });
 
   it('shows a number alone, incoming', async () => {
-    expect(textOf(await w.say(w.alice, 'recording from-a-number'))).toContain('+1 555 0142, incoming');
+    expect(textOf(await w.say(w.alice, 'recording from-a-number'))).toContain('+15550142, incoming');
   });
 
   it('in a group space with private links: the name, never the number', async () => {

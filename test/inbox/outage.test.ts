@@ -133,6 +133,32 @@ describe('outages: what the person reads', () => {
     expect(messenger.removed.sort()).toEqual(['m-1', 'm-3']);
   });
 
+  it('a post whose record meets an unavailable store is recorded once the store is back, not posted again', async () => {
+    const messenger = fakeMessenger();
+    const key = 'messages:created:n9';
+    await store.inbox.accept(key, {}, null, now(), { owner: 'a', until: new Date(clock + 1000) }, new Date(0));
+    let refusals = 2;
+    const flaky = {
+      ...store.inbox,
+      steps: store.inbox.steps.bind(store.inbox),
+      recordStep: (...args: Parameters<typeof store.inbox.recordStep>) => {
+        if (refusals > 0) {
+          refusals -= 1;
+          return Promise.reject(new StoreUnavailableError('SQLITE_FULL'));
+        }
+        return store.inbox.recordStep(...args);
+      },
+    };
+    const steps = await EventSteps.load(flaky, key, 1, now, () => BOT);
+    await steps.messenger(messenger).post({ roomId: 'g', parentId: 'n9' }, { markdown: 'the card', card: {} });
+    expect(refusals).toBe(0);
+    expect(messenger.posted).toEqual(['the card']);
+    // A later attempt finds the step recorded and does not post again.
+    const again = await EventSteps.load(store.inbox, key, 2, now, () => BOT);
+    await again.messenger(messenger).post({ roomId: 'g', parentId: 'n9' }, { markdown: 'the card', card: {} });
+    expect(messenger.posted).toEqual(['the card']);
+  });
+
   it('a progress note left by an attempt that crashed (or lost its lease) is deleted by the next one', async () => {
     const messenger = fakeMessenger();
     const key = 'messages:created:n2';
