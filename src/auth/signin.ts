@@ -107,6 +107,8 @@ export function createSignIn(deps: SignInDeps): SignIn {
     }
     const email = (person.emails[0] ?? '').toLowerCase();
     await store.saveAccount({ personId: person.id, email, tokens }, now());
+    // The person's older sign-in links (on earlier cards) are spent with this one.
+    await store.forgetOAuthStatesOf(person.id);
     await store.setProfileTimezone(person.id, person.timezone ?? null, now());
     logger.info({ outcome: 'connected', personId: person.id, scopes: tokens.scopes }, 'sign-in completed');
     deps.onConnected({ personId: person.id, email }).catch((err: unknown) => {

@@ -41,8 +41,12 @@ const LIST_CARD_BUDGET = 25_000;
 const LIST_FALLBACK_BUDGET = 7_000;
 /** Topic lengths tried in turn until the card fits its budget. */
 const TOPIC_LIMITS = [120, 80, 60, 40, 25, 15];
-/** Choices only need to be told apart: rows are numbered, and the number leads each choice. */
-const CHOICE_TOPIC_CHARS = 24;
+/**
+ * Topic lengths tried for the recording picker's choices (numbered like the rows), longest first:
+ * about what a dropdown shows on one line, down to enough to tell them apart. The rows' topics
+ * come first: choices are shortened before rows are.
+ */
+const CHOICE_TOPIC_LIMITS = [60, 40, 24];
 
 interface Row {
   id: string;
@@ -89,14 +93,16 @@ function fitCard(rows: Row[], window: string, zone: string, total: number, title
   let shown = rows;
   for (;;) {
     for (const limit of TOPIC_LIMITS) {
-      const card = listCard(shown, window, zone, limit, total, title);
-      if (cardByteSize(card) <= LIST_CARD_BUDGET) return card;
+      for (const choiceLimit of CHOICE_TOPIC_LIMITS) {
+        const card = listCard(shown, window, zone, limit, Math.min(limit, choiceLimit), total, title);
+        if (cardByteSize(card) <= LIST_CARD_BUDGET) return card;
+      }
     }
     shown = shown.slice(0, Math.max(0, shown.length - 5));
   }
 }
 
-function listCard(rows: Row[], window: string, zone: string, topicLimit: number, total: number, title: string): AdaptiveCard {
+function listCard(rows: Row[], window: string, zone: string, topicLimit: number, choiceLimit: number, total: number, title: string): AdaptiveCard {
   const body: CardElement[] = [fixedText(title, { size: 'Medium', weight: 'Bolder' })];
   if (window) body.push(richText([run(window, { isSubtle: true })], 'None'));
   if (rows.length === 0) {
@@ -117,7 +123,7 @@ function listCard(rows: Row[], window: string, zone: string, topicLimit: number,
       value: selectable[0].id,
       spacing: 'Medium',
       choices: selectable.map((row) => ({
-        title: `${rows.indexOf(row) + 1}. ${truncate(row.topic || '(no topic)', Math.min(topicLimit, CHOICE_TOPIC_CHARS))}`,
+        title: `${rows.indexOf(row) + 1}. ${truncate(row.topic || '(no topic)', choiceLimit)}`,
         value: row.id,
       })),
     });

@@ -235,6 +235,10 @@ export class SqlStore implements Store {
       .execute();
   }
 
+  async forgetOAuthStatesOf(personId: string): Promise<void> {
+    await this.db.deleteFrom('oauth_states').where('person_id', '=', personId).execute();
+  }
+
   async takeOAuthState(state: string, now: Date): Promise<OAuthState | null> {
     const { time, date } = this.dialect;
     const row = await this.db.transaction().execute(async (trx) => {

@@ -97,6 +97,8 @@ export interface Store {
   /** Removes and returns the state atomically (single use); null if unknown or already taken.
    * Expiry is the caller's check. Also deletes states expired before `now`. */
   takeOAuthState(state: string, now: Date): Promise<OAuthState | null>;
+  /** Deletes every sign-in state of the person (their other links, once one was used). */
+  forgetOAuthStatesOf(personId: string): Promise<void>;
 
   /** The same messageId twice is stored once. At most the newest 20 per person are kept,
    * and requests older than 7 days are dropped. */

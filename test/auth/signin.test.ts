@@ -91,6 +91,17 @@ describe('sign-in callback', () => {
     expect(reused.status).toBe(400);
   });
 
+  it('a completed sign-in spends the older links of the same person (their cards no longer work)', async () => {
+    clock = Date.now();
+    const flow = signIn();
+    const older = await flow.start(alice.id);
+    const newer = await flow.start(alice.id);
+    expect((await flow.callback(query(emulator.authorizeAs(newer, alice.id)))).status).toBe(200);
+    const page = await flow.callback(query(emulator.authorizeAs(older, alice.id)));
+    expect(page.status).toBe(400);
+    expect(page.html).toMatch(/already been used/);
+  });
+
   it('escapes what it shows: an error value cannot inject markup', async () => {
     const page = await signIn().callback({ error: '<script>alert(1)</script>', state: 'x' });
     expect(page.status).toBe(400);

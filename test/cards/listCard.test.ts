@@ -152,3 +152,13 @@ describe('edge cases', () => {
     expect(allStrings(built.card)).toContain('1 recording, newest first');
   });
 });
+
+describe('the recording picker of a long list', () => {
+  it('shows a 50-character topic whole where the card has room', () => {
+    const topic = 'Quarterly budget review with the finance team, Q3';
+    const built = build([item(1, { topic }), item(2), item(3), item(4), item(5), item(6)]);
+    const [choiceSet] = elementsOfType(built.card, 'Input.ChoiceSet');
+    const titles = (choiceSet!.choices as Array<{ title: string; value: string }>).map((c) => c.title);
+    expect(titles).toContain(`6. ${topic}`);
+  });
+});

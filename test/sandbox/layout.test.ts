@@ -52,3 +52,21 @@ test('at 390 px most of the screen below the pickers is left for the messages', 
   expect(box.height).toBeGreaterThanOrEqual(450);
   await context.close();
 });
+
+test('Tab reaches the message box in a few steps: each fixture group is one Tab stop, arrow keys move within it', async () => {
+  const { page, context } = await open(1280, 800);
+  let presses = 0;
+  while (presses < 25 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'input') {
+    await page.keyboard.press('Tab');
+    presses += 1;
+  }
+  expect(presses).toBeLessThanOrEqual(20);
+  // Within a group, the arrows go from one recording to the next.
+  await page.locator('[data-testid=fixture]').first().focus();
+  const first = await page.evaluate(() => document.activeElement?.getAttribute('data-recording-id'));
+  await page.keyboard.press('ArrowDown');
+  const second = await page.evaluate(() => document.activeElement?.getAttribute('data-recording-id'));
+  expect(second).toBeTruthy();
+  expect(second).not.toBe(first);
+  await context.close();
+});
