@@ -51,14 +51,14 @@ function widerRequest(filters: ListFilters, days: number): string {
   return words.join(' ');
 }
 
-/** A topic of words and an owner's address can be shown as a command to copy (inline code). */
+/** A topic of plain words can be shown inside a command to copy (inline code). */
 const PLAIN_TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} ]{0,99}$/u;
-const PLAIN_OWNER = /^[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,190}$/;
 
-/** A command to suggest: inline code when what the person typed into it is plain, else escaped text
- * (a code span around typed text would show markup as the person wrote it). */
+/** A command to suggest: inline code when what the person typed into it is plain words, else
+ * escaped text (inside code an address could still be linked by a client, and markup would show
+ * as the person wrote it). */
 function suggestion(filters: ListFilters, command: string): string {
-  const plain = (!filters.topic || PLAIN_TOPIC.test(filters.topic)) && (!filters.owner || PLAIN_OWNER.test(filters.owner));
+  const plain = (!filters.topic || PLAIN_TOPIC.test(filters.topic)) && !filters.owner;
   return plain ? `\`${command}\`` : escapeMarkdown(command);
 }
 

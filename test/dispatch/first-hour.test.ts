@@ -79,7 +79,7 @@ describe('the first hour, in-process', () => {
       const text = reply!.message.markdown.replace(/\u2060/g, '').replace(/\\(.)/g, '$1');
       expect(text).toMatch(/found no recordings of nobody@example\.com/i);
       expect(text).toMatch(/not a Webex user|no such person|address is right/i);
-      expect(text).toContain('`recordings 30d owner:nobody@example.com`');
+      expect(text).toContain('Try a wider window: recordings 30d owner:nobody@example.com');
     });
 
     it('says out loud that it shows at most 50 when more were asked for', async () => {
