@@ -72,7 +72,7 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     await world?.emulator.close();
   });
 
-  it('one instance SIGKILLed mid-run of 300 commands: the survivor answers all 300, each once, within 60 s', async () => {
+  it('one instance SIGKILLed mid-run of 300 commands: the survivor answers all 300, each once but for the replies the victim posted and had not recorded', async () => {
     const [victim, survivor] = await startPair({ COMMANDS_PER_MINUTE: '0' });
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     // Webex is slow to hand the framework each message: at the kill, the victim is in the
@@ -96,8 +96,13 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     const status = async () => inboxStatus(asked.map(keyOf));
     await waitUntil(async () => (await status()).done === 300, DEADLINE_MS);
     tracker.stop();
-    const twice = asked.filter((id) => tracker.replies(id).length !== 1);
-    expect(twice).toEqual([]);
+    // A group thread cannot be listed by a bot (Webex's rule), so a reply the victim posted but
+    // had not recorded when it was killed is posted again by the survivor: at most once more, and
+    // only for the events the victim was working on (its worker runs at most 20 at once;
+    // docs/operations.md, "Operating properties"). Every other command is answered exactly once.
+    expect(asked.filter((id) => tracker.replies(id).length === 0 || tracker.replies(id).length > 2)).toEqual([]);
+    const twice = asked.filter((id) => tracker.replies(id).length === 2);
+    expect(twice.length).toBeLessThanOrEqual(20);
     for (const id of asked) expect(allTextOf(tracker.replies(id)[0]!)).toMatch(/recording/i);
     expect(survivor!.logs().some((l) => l.msg === 'resuming webhook events from the inbox')).toBe(true);
   });
