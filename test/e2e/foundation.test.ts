@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { DEADLINE_MS } from '../support/waiting';
 import { BOT_ENTRY, cardOf, createWorld, nextBotMessage, startBotProcess, TRANSPORTS, WEBHOOK_SECRET, type BotProcess, type World } from './harness';
 import { signBody } from '../../src/transport/signature';
 
@@ -109,7 +110,7 @@ describe.each(TRANSPORTS)('foundation (e2e, %s mode)', (transport) => {
   it('answers every message of a burst in a space it has never seen (three at once: three answers)', async () => {
     const room = world.emulator.createGroupRoom(`Burst ${transport}`, [world.alice.id, world.bob.id, world.botPerson.id]).id;
     const asked = [world.alice.id, world.bob.id, world.alice.id].map((as) => world.emulator.say({ as, roomId: room, text: 'help', mentionBot: true }).id);
-    const replies = asked.map((id) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id && m.parentId === id, 20_000));
+    const replies = asked.map((id) => world.emulator.waitForMessage((m) => m.roomId === room && m.personId === world.botPerson.id && m.parentId === id, DEADLINE_MS));
     await expect(Promise.all(replies)).resolves.toHaveLength(3);
   });
 

@@ -1,4 +1,5 @@
 import { idCore } from '../../src/transport/envelope';
+import { DEADLINE_MS } from '../support/waiting';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -50,7 +51,7 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
       db.close();
     }
   }
-  const finished = (messageId: string) => waitUntil(() => eventOf(messageId)?.status === 'done', 30_000, () => `(event: ${JSON.stringify(eventOf(messageId))})`);
+  const finished = (messageId: string) => waitUntil(() => eventOf(messageId)?.status === 'done', DEADLINE_MS, () => `(event: ${JSON.stringify(eventOf(messageId))})`);
   const botPosts = (roomId: string, after: string): Message[] => {
     const all = world.emulator.messages(roomId);
     const from = all.findIndex((m) => m.id === after);

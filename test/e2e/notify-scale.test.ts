@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEADLINE_MS } from '../support/waiting';
 import type { Message, Person } from '../../src/webex/types';
 import { connectPerson, createWorld, freePort, nextBotMessage, startBotProcess, type BotProcess, type World } from './harness';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer';
@@ -75,7 +76,7 @@ describe('new-recording notifications at scale (e2e)', () => {
       }
       const problems = () => bots.flatMap((b) => b.lines.filter((l) => /"level":(40|50)/.test(l))).slice(-8).join('\n');
       const missing = () => Array.from({ length: RECORDINGS }, (_, i) => i).filter((i) => !seen.has(i)).slice(0, 10).map((i) => `${i} (person ${i % PEOPLE})`);
-      await waitUntil(() => seen.size === RECORDINGS, 240_000, () => `${seen.size}/${RECORDINGS} announced; missing ${missing().join(', ')}; last problems:\n${problems()}`);
+      await waitUntil(() => seen.size === RECORDINGS, 2 * DEADLINE_MS, () => `${seen.size}/${RECORDINGS} announced; missing ${missing().join(', ')}; last problems:\n${problems()}`);
       world.emulator.setDuplicateDeliveryRate(0);
       await world.emulator.idle();
       // A last recording as the marker: once its card is here, every duplicate had its chance.

@@ -1,5 +1,5 @@
-import { idCore } from '../../src/transport/envelope';
-import Database from 'better-sqlite3';
+import { sqliteInboxStatuses } from '../support/inbox-rows';
+import { DEADLINE_MS } from '../support/waiting';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
@@ -69,34 +69,24 @@ describeIfMounted('disk full under the SQLite file (e2e, on a small tmpfs)', () 
     const say = () => world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true }).id;
     const deliveredOf = (ids: string[]) => world.emulator.deliveries.filter((d) => d.resource === 'messages' && ids.includes(d.dataId));
     const asked = Array.from({ length: 10 }, say);
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 30_000);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
 
     // Commands on their way (some stored, some being answered) when the disk fills up.
     asked.push(...Array.from({ length: 10 }, say));
-    await waitUntil(() => deliveredOf(asked).length >= 13, 30_000);
+    await waitUntil(() => deliveredOf(asked).length >= 13, DEADLINE_MS);
     const filler = fill(dir);
     const underFull = Array.from({ length: 10 }, say);
     asked.push(...underFull);
-    await waitUntil(() => deliveredOf(underFull).length === underFull.length, 60_000);
+    await waitUntil(() => deliveredOf(underFull).length === underFull.length, DEADLINE_MS);
     unlinkSync(filler);
 
     const after = Array.from({ length: 10 }, say);
     asked.push(...after);
-    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 60_000);
-    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, DEADLINE_MS);
     const answered2xx = new Set(deliveredOf(asked).filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
-    const statusOf = () => {
-      const db = new Database(join(dir, 'bot.sqlite'), { readonly: true });
-      try {
-        const rows = db.prepare('SELECT event_key, status FROM inbox_events').all() as Array<{ event_key: string; status: string }>;
-        // The inbox keys an event by the UUID inside its Webex ID.
-        const byCore = new Map(asked.map((id) => [idCore(id), id]));
-        return new Map(rows.filter((r) => byCore.has(r.event_key.split(':')[2]!)).map((r) => [byCore.get(r.event_key.split(':')[2]!)!, r.status]));
-      } finally {
-        db.close();
-      }
-    };
-    await waitUntil(() => [...statusOf().values()].every((s) => s === 'done'), 60_000);
+    const statusOf = () => sqliteInboxStatuses(join(dir, 'bot.sqlite'), asked);
+    await waitUntil(() => [...statusOf().values()].every((s) => s === 'done'), DEADLINE_MS);
     const stored = new Set(statusOf().keys());
     const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
     process.stdout.write(`disk full e2e: ${JSON.stringify({ asked: asked.length, answered2xx: answered2xx.size, stored: stored.size, replies })}\n`);

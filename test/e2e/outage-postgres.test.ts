@@ -1,4 +1,5 @@
 import { idCore } from '../../src/transport/envelope';
+import { DEADLINE_MS } from '../support/waiting';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -54,7 +55,7 @@ describe('Postgres outage (e2e)', () => {
 
     const before = sayMany(20);
     asked.push(...before);
-    await waitUntil(() => before.every((id) => tracker.replies(id).length > 0), 30_000);
+    await waitUntil(() => before.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
 
     // Stalled: the bot's connections are open but nothing answers; commands arrive meanwhile.
     proxy.silence();
@@ -66,23 +67,23 @@ describe('Postgres outage (e2e)', () => {
     proxy.reset();
     const refused = sayMany(10);
     asked.push(...refused);
-    await waitUntil(() => deliveredOf([...stalled, ...refused]).length === 20, 60_000, () => `(${deliveredOf([...stalled, ...refused]).length} of 20 delivered)`);
+    await waitUntil(() => deliveredOf([...stalled, ...refused]).length === 20, DEADLINE_MS, () => `(${deliveredOf([...stalled, ...refused]).length} of 20 delivered)`);
     const ready = await fetch(`${bot.url}/readyz`);
     expect(ready.status).toBe(503);
     proxy.heal();
     // Positive sign that the bot sees the database again.
-    await waitUntil(() => fetch(`${bot.url}/readyz`).then((r) => r.status === 200), 30_000);
+    await waitUntil(() => fetch(`${bot.url}/readyz`).then((r) => r.status === 200), DEADLINE_MS);
 
     const after = sayMany(20);
     asked.push(...after);
-    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 60_000, () => `(${after.filter((id) => tracker.replies(id).length > 0).length} of 20 after; deliveries ${JSON.stringify(deliveredOf(after).map((d) => [d.status, d.error]))})`);
-    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), DEADLINE_MS, () => `(${after.filter((id) => tracker.replies(id).length > 0).length} of 20 after; deliveries ${JSON.stringify(deliveredOf(after).map((d) => [d.status, d.error]))})`);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, DEADLINE_MS);
 
     const deliveries = deliveredOf(asked);
     const answered2xx = new Set(deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
     const keyOf = (id: string) => `messages:created:${idCore(id)}`;
     // Every event stored is finished (positive sign that the inbox has caught up).
-    await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), 60_000);
+    await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), DEADLINE_MS);
     const storedNow = await storedKeys(asked.map(keyOf));
     const stored = new Set(asked.filter((id) => keyOf(id) in storedNow));
     const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
@@ -107,22 +108,22 @@ describe('Postgres outage (e2e)', () => {
     const failedBefore = failedAccepts();
     // In flight: stored and being answered when the database goes silent.
     const asked = Array.from({ length: 20 }, say);
-    await waitUntil(() => deliveredOf(asked).length >= 5, 30_000);
+    await waitUntil(() => deliveredOf(asked).length >= 5, DEADLINE_MS);
     proxy.silence();
     const silent = Array.from({ length: 3 }, say);
     asked.push(...silent);
-    await waitUntil(() => deliveredOf(asked).length === asked.length, 120_000, () => `(${deliveredOf(asked).length} of ${asked.length} delivered)`);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, 2 * DEADLINE_MS, () => `(${deliveredOf(asked).length} of ${asked.length} delivered)`);
     // Every webhook the bot could not store has been answered so (its query timed out) before the network comes back.
     const not2xx = deliveredOf(asked).filter((d) => d.status < 200 || d.status >= 300).length;
-    await waitUntil(() => failedAccepts() - failedBefore >= not2xx, 60_000);
+    await waitUntil(() => failedAccepts() - failedBefore >= not2xx, DEADLINE_MS);
     proxy.heal();
-    await waitUntil(() => fetch(`${bot.url}/readyz`).then((r) => r.status === 200), 30_000);
+    await waitUntil(() => fetch(`${bot.url}/readyz`).then((r) => r.status === 200), DEADLINE_MS);
     const after = Array.from({ length: 5 }, say);
     asked.push(...after);
-    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 90_000);
-    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 2 * DEADLINE_MS);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, DEADLINE_MS);
     const keyOf = (id: string) => `messages:created:${idCore(id)}`;
-    await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), 90_000);
+    await waitUntil(async () => Object.values(await storedKeys(asked.map(keyOf))).every((s) => s === 'done'), 2 * DEADLINE_MS);
     const answered2xx = new Set(deliveredOf(asked).filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
     const storedNow = await storedKeys(asked.map(keyOf));
     const stored = new Set(asked.filter((id) => keyOf(id) in storedNow));

@@ -1,5 +1,5 @@
-import { idCore } from '../../src/transport/envelope';
-import Database from 'better-sqlite3';
+import { sqliteInboxStatuses } from '../support/inbox-rows';
+import { DEADLINE_MS } from '../support/waiting';
 import { join } from 'node:path';
 import { lockHolder } from '../support/sqlite-lock';
 import { createWorld, startBotProcess, type BotProcess, type World } from './harness';
@@ -32,7 +32,7 @@ describe('SQLite locked by another process (e2e)', () => {
     const say = () => world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true }).id;
     const deliveredOf = (ids: string[]) => world.emulator.deliveries.filter((d) => d.resource === 'messages' && ids.includes(d.dataId));
     const asked = Array.from({ length: 10 }, say);
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 30_000);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
 
     const holder = lockHolder(file);
     await holder.locked;
@@ -55,21 +55,11 @@ describe('SQLite locked by another process (e2e)', () => {
 
     const after = Array.from({ length: 10 }, say);
     asked.push(...after);
-    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), 60_000);
-    await waitUntil(() => deliveredOf(asked).length === asked.length, 30_000);
+    await waitUntil(() => after.every((id) => tracker.replies(id).length > 0), DEADLINE_MS);
+    await waitUntil(() => deliveredOf(asked).length === asked.length, DEADLINE_MS);
     const answered2xx = new Set(deliveredOf(asked).filter((d) => d.status >= 200 && d.status < 300).map((d) => d.dataId));
-    const statusOf = () => {
-      const db = new Database(file, { readonly: true });
-      try {
-        const rows = db.prepare('SELECT event_key, status FROM inbox_events').all() as Array<{ event_key: string; status: string }>;
-        // The inbox keys an event by the UUID inside its Webex ID.
-        const byCore = new Map(asked.map((id) => [idCore(id), id]));
-        return new Map(rows.filter((r) => byCore.has(r.event_key.split(':')[2]!)).map((r) => [byCore.get(r.event_key.split(':')[2]!)!, r.status]));
-      } finally {
-        db.close();
-      }
-    };
-    await waitUntil(() => [...statusOf().values()].every((s) => s === 'done'), 60_000);
+    const statusOf = () => sqliteInboxStatuses(file, asked);
+    await waitUntil(() => [...statusOf().values()].every((s) => s === 'done'), DEADLINE_MS);
     const stored = new Set(statusOf().keys());
     const replies = asked.reduce((n, id) => n + tracker.replies(id).length, 0);
     const sorted = [...health].sort((a, b) => a - b);

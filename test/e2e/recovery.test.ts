@@ -1,4 +1,5 @@
 import { idCore } from '../../src/transport/envelope';
+import { DEADLINE_MS } from '../support/waiting';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -76,7 +77,7 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     await connectPerson(world, world.alice, world.aliceDirect);
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const warmUp = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true });
-    await tracker.first(warmUp.id, 10_000);
+    await tracker.first(warmUp.id, DEADLINE_MS);
 
     // Each command posts two cards; Webex is slow to answer for the second recording, so at
     // the kill every command has posted its first card and waits for the second.
@@ -84,19 +85,19 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     const asked = Array.from({ length: 30 }, () =>
       world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'recording crash-a crash-b', mentionBot: true }).id,
     );
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length === 1), 30_000, () => `(${asked.filter((id) => tracker.replies(id).length > 0).length} first cards)`);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length === 1), DEADLINE_MS, () => `(${asked.filter((id) => tracker.replies(id).length > 0).length} first cards)`);
     // The bot has recorded each first card as done (what a restart relies on).
     const recorded = () => new Set(inboxRows(file, 'inbox_steps').map((r) => r.event_key));
-    await waitUntil(() => asked.every((id) => recorded().has(keyOf(id))), 10_000);
+    await waitUntil(() => asked.every((id) => recorded().has(keyOf(id))), DEADLINE_MS);
 
     expect(await bot.stop('SIGKILL')).toBeNull();
     world.emulator.faults.clear();
     bot = await startOn(file, port);
 
-    await waitUntil(() => asked.every((id) => tracker.replies(id).length >= 2), 60_000, () => `(${asked.filter((id) => tracker.replies(id).length >= 2).length} of 30 complete)`);
+    await waitUntil(() => asked.every((id) => tracker.replies(id).length >= 2), DEADLINE_MS, () => `(${asked.filter((id) => tracker.replies(id).length >= 2).length} of 30 complete)`);
     // Positive sign that the resumed work is over: every event is done in the inbox.
     const done = () => inboxRows(file, 'inbox_events').filter((r) => asked.map(keyOf).includes(String(r.event_key)) && r.status === 'done').length;
-    await waitUntil(() => done() === asked.length, 10_000, () => `(${done()} done)`);
+    await waitUntil(() => done() === asked.length, DEADLINE_MS, () => `(${done()} done)`);
     tracker.stop();
     for (const id of asked) {
       const replies = tracker.replies(id).map(allTextOf);
@@ -115,7 +116,7 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     await connectPerson(world, world.alice, world.aliceDirect);
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const warmUp = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help', mentionBot: true });
-    await tracker.first(warmUp.id, 10_000);
+    await tracker.first(warmUp.id, DEADLINE_MS);
     // Webex is slow to hand the framework each message and to answer each recording request,
     // so the drain lasts a few seconds.
     world.emulator.faults.add({ method: 'GET', path: /^\/v1\/messages\/[^/]+$/, delayMs: 500 });
@@ -128,14 +129,14 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
       transport === 'webhook' ? world.emulator.deliveries.filter((d) => d.targetUrl.startsWith(bot.url) && ids.includes(d.dataId)) : ids.filter((id) => storedKeys().has(keyOf(id)));
     const accepted = (ids: string[]) => (transport === 'webhook' ? deliveries(ids).filter((d) => typeof d === 'object' && d.status === 200).length : deliveries(ids).length);
     const inFlight = Array.from({ length: 50 }, say);
-    await waitUntil(() => accepted(inFlight) === 50, 10_000, () => `(${accepted(inFlight)} accepted)`);
+    await waitUntil(() => accepted(inFlight) === 50, DEADLINE_MS, () => `(${accepted(inFlight)} accepted)`);
     expect(inFlight.every((id) => tracker.replies(id).length === 0)).toBe(true);
 
     const exited = bot.stop('SIGTERM');
     await bot.waitForLog((l) => l.msg === 'signal received');
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(503);
     const duringDrain = Array.from({ length: 20 }, say);
-    await waitUntil(() => deliveries(duringDrain).length === 20, 10_000, () => `(${deliveries(duringDrain).length} delivered)`);
+    await waitUntil(() => deliveries(duringDrain).length === 20, DEADLINE_MS, () => `(${deliveries(duringDrain).length} delivered)`);
     // Taken into the inbox (200, not 503), and not started.
     expect(accepted(duringDrain)).toBe(20);
     expect(await exited).toBe(0);
@@ -146,9 +147,9 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
 
     world.emulator.faults.clear();
     bot = await startOn(file, port);
-    await waitUntil(() => duringDrain.every((id) => tracker.replies(id).length >= 1), 60_000);
+    await waitUntil(() => duringDrain.every((id) => tracker.replies(id).length >= 1), DEADLINE_MS);
     const done = () => inboxRows(file, 'inbox_events').filter((r) => [...inFlight, ...duringDrain].map(keyOf).includes(String(r.event_key)) && r.status === 'done').length;
-    await waitUntil(() => done() === 70, 10_000, () => `(${done()} done)`);
+    await waitUntil(() => done() === 70, DEADLINE_MS, () => `(${done()} done)`);
     tracker.stop();
     for (const id of [...inFlight, ...duringDrain]) {
       expect(tracker.replies(id)).toHaveLength(1);
@@ -168,10 +169,10 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     const ahead = world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true });
     clockOffsetMs = 0;
     const accepted = () => world.emulator.deliveries.filter((d) => d.targetUrl.startsWith(bot.url) && [old.id, ahead.id].includes(d.dataId) && d.status === 200);
-    await waitUntil(() => accepted().length === 2, 10_000);
+    await waitUntil(() => accepted().length === 2, DEADLINE_MS);
     // A fresh event after them is answered: the bot has handled what came before it.
     const fresh = world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true });
-    await tracker.first(fresh.id, 10_000);
+    await tracker.first(fresh.id, DEADLINE_MS);
     await bot.waitForLog((l) => l.msg === 'webhook event outside the replay window ignored' && l.key === keyOf(ahead.id));
     tracker.stop();
     for (const ignored of [old, ahead]) {

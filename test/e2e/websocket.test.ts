@@ -59,11 +59,11 @@ describe('websocket mode (e2e)', () => {
     const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
     const plain = world.emulator.say({ as: world.alice.id, roomId: world.group, text: 'help' }).id;
     const asked = mention();
-    await tracker.first(asked, 20_000);
+    await tracker.first(asked, DEADLINE_MS);
     // The plain one was delivered (before the mention) and is not answered, not even with an apology.
     expect(mercury().frames.some((f) => f.activityId && idCore(plain) === f.activityId.toLowerCase())).toBe(true);
     const marker = mention();
-    await tracker.first(marker, 20_000);
+    await tracker.first(marker, DEADLINE_MS);
     tracker.stop();
     expect(tracker.replies(plain)).toEqual([]);
     expect(world.emulator.messages(world.group).filter((m) => m.personId === world.botPerson.id && /couldn't answer/.test(m.markdown ?? ''))).toEqual([]);
