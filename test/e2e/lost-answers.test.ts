@@ -33,7 +33,7 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
       COMMANDS_PER_MINUTE: '0',
     });
     await connectPerson(world, world.alice, world.aliceDirect);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await bot?.stop('SIGKILL');
@@ -67,7 +67,7 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
     const cards = botPosts(world.aliceDirect, asked.id).filter((m) => (m.attachments?.length ?? 0) > 0);
     expect(cards).toHaveLength(1);
     expect(allTextOf(cards[0]!)).toContain('Lost card topic');
-  }, 40_000);
+  });
 
   it('1:1, a text answer: posted once, the retry finds it', async () => {
     loseNextPost();
@@ -75,7 +75,7 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
     await finished(asked.id);
     expect(eventOf(asked.id)!.attempts).toBe(2);
     expect(botPosts(world.aliceDirect, asked.id).map((m) => m.markdown ?? m.text)).toEqual([expect.stringContaining('Europe/Paris')]);
-  }, 40_000);
+  });
 
   it('group thread: the reply comes twice (README, "Operating properties"), nothing else, and no listing Webex refuses', async () => {
     loseNextPost();
@@ -90,5 +90,5 @@ describe('lost POST answers (e2e, webhook mode, the emulator with Webex\'s listi
     }
     const refused = world.emulator.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v1/messages?') && c.status === 403);
     expect(refused).toEqual([]);
-  }, 40_000);
+  });
 });

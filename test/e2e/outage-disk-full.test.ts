@@ -51,7 +51,7 @@ describeIfMounted('disk full under the SQLite file (e2e, on a small tmpfs)', () 
       DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`,
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await bot?.stop('SIGKILL');

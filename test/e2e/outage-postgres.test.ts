@@ -25,7 +25,7 @@ describe('Postgres outage (e2e)', () => {
     const viaProxy = new URL(db.url);
     viaProxy.port = String(await proxy.start());
     bot = await startBotProcess(world.emulator, world.botToken, { DATABASE_URL: viaProxy.toString(), COMMANDS_PER_MINUTE: '0', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...(process.env.OUTAGE_LOG ? { LOG_LEVEL: 'debug' } : {}) });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (process.env.OUTAGE_LOG) require('node:fs').writeFileSync(process.env.OUTAGE_LOG, (bot?.lines ?? []).join('\n'));

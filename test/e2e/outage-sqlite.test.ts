@@ -19,7 +19,7 @@ describe('SQLite locked by another process (e2e)', () => {
   beforeAll(async () => {
     world = await createWorld();
     bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '0' });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await bot?.stop('SIGKILL');

@@ -1,4 +1,5 @@
 import { REFRESHED_REPLACING } from '../../src/commands/clicks';
+import { DEADLINE_MS } from '../support/waiting';
 import { PROGRESS_NOTE_PREFIX } from '../../src/replies/progress';
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
@@ -174,13 +175,13 @@ describe.each(TRANSPORTS)('recording details (e2e, %s mode)', (transport) => {
       const id = `error-${status}`;
       world.emulator.addRecording(seedRecording({ id, ownerId: world.alice.id, ownerEmail: 'alice@example.com', respond: { status, ...(retryAfter ? { retryAfter } : {}) } }));
       // Retried statuses take seconds: the answer may follow a progress note.
-      const reply = nextBotMessage(world, world.aliceDirect, (m) => !(m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX), 20_000);
+      const reply = nextBotMessage(world, world.aliceDirect, (m) => !(m.markdown ?? '').startsWith(PROGRESS_NOTE_PREFIX), DEADLINE_MS);
       world.emulator.say({ as: world.alice.id, roomId: world.aliceDirect, text: `recording ${id}` });
       const message = await reply;
       expect(message.markdown).toMatch(expected);
       expect(message.markdown).toMatch(/tracking ID: `EMU_/i);
       expect(message.attachments ?? []).toEqual([]);
-    }, 30_000);
+    });
 
     it('retries after 429 with Retry-After and then answers with the card', async () => {
       world.emulator.addRecording(seedRecording({ id: 'busy-once', ownerId: world.alice.id, ownerEmail: 'alice@example.com', respond: { status: 429, retryAfter: 1, times: 1 } }));

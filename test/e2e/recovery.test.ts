@@ -58,7 +58,7 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     world = await createWorld({ now: () => Date.now() + clockOffsetMs });
     world.emulator.addRecording(seedRecording({ id: 'crash-a', topic: 'Crash topic A', ownerId: world.alice.id, ownerEmail: 'alice@example.com' }));
     world.emulator.addRecording(seedRecording({ id: 'crash-b', topic: 'Crash topic B', ownerId: world.alice.id, ownerEmail: 'alice@example.com' }));
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await Promise.all(running.map((b) => b.stop('SIGKILL')));
@@ -186,5 +186,5 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     ]);
     expect(inboxRows(file, 'inbox_events').map((r) => r.event_key)).not.toContain(keyOf(old.id));
     await bot.stop('SIGTERM');
-  }, 60_000);
+  });
 });

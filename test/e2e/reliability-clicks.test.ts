@@ -22,7 +22,7 @@ describe.each(TRANSPORTS)('card clicks and identity (e2e, %s mode)', (transport)
     bot = await startBotProcess(world.emulator, world.botToken, { COMMANDS_PER_MINUTE: '200' }, { transport });
     await connectPerson(world, world.alice, world.aliceDirect);
     await connectPerson(world, carla, carlaDirect);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await bot?.stop();
@@ -67,5 +67,5 @@ describe.each(TRANSPORTS)('card clicks and identity (e2e, %s mode)', (transport)
     await alicesNext;
     await untilClicksHandled(before + 2);
     expect(emulator.messages(world.group).some((m) => m.id === aliceCard.id)).toBe(false);
-  }, 60_000);
+  });
 });

@@ -37,7 +37,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
   context.setDefaultTimeout(10_000);
   page = await context.newPage();
-}, 40_000);
+});
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);

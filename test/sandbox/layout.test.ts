@@ -11,7 +11,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
-}, 40_000);
+});
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);

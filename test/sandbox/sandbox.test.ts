@@ -57,7 +57,7 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto(`${sandbox.url}/#as=owner&in=direct`);
   await page.waitForSelector('body[data-ready="true"]');
-}, 30_000);
+});
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);

@@ -19,7 +19,7 @@ beforeAll(async () => {
   // The bot's Webex SDK logs at debug level under jest, and its metrics timer outlives the test.
   process.env.WEBEX_LOG_LEVEL = 'silent';
   [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false, transport: 'websocket' }), launchChromium()]);
-}, 30_000);
+});
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
