@@ -7,7 +7,8 @@
  * the previous was answered, from the emulator's call log) and that chain for the median sample.
  *
  * Three bots: the raw floor (raw-bot.ts: webhook, GET message, POST), the framework's own echo
- * bot (echo-bot.ts) and the bot, in webhook mode.
+ * bot (echo-bot.ts) and the bot, in webhook mode; then the echo bot and the bot again in websocket
+ * mode (no PUBLIC_URL: the emulator's Mercury socket), the raw floor being a webhook client only.
  */
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
@@ -20,6 +21,8 @@ const ENTRIES = {
   echo: resolve(__dirname, 'echo-bot.js'),
   bot: resolve(__dirname, '../../../dist/index.js'),
 };
+
+type Transport = 'webhook' | 'websocket';
 
 export interface LatencyOptions {
   rttMs: number;
@@ -127,9 +130,9 @@ function sendLinksData(message: EmulatorMessage): Record<string, unknown> {
 }
 
 /** Cases of the floors (raw and echo): an echo in a known space and in a new one. */
-async function floorCases(name: 'raw' | 'echo', options: LatencyOptions): Promise<CaseResult[]> {
+async function floorCases(name: 'raw' | 'echo', options: LatencyOptions, transport: Transport = 'webhook'): Promise<CaseResult[]> {
   const world = await createBenchWorld(options.samples, { group: false, latencyMs: options.rttMs });
-  const bot = await startChildBot(world, ENTRIES[name], {});
+  const bot = await startChildBot(world, ENTRIES[name], {}, [], { transport });
   const runner = new Runner(world, options.rttMs);
   const known: Sample[] = [];
   const fresh: Sample[] = [];
@@ -154,7 +157,7 @@ async function floorCases(name: 'raw' | 'echo', options: LatencyOptions): Promis
     await bot.stop();
     await world.emulator.close();
   }
-  const label = name === 'raw' ? 'raw floor' : 'echo bot';
+  const label = `${name === 'raw' ? 'raw floor' : 'echo bot'}${transport === 'websocket' ? ' (ws)' : ''}`;
   return [
     { bot: label, name: 'echo, known space', samples: known, unanswered: missed.known },
     { bot: label, name: 'echo, new space', samples: fresh, unanswered: missed.fresh },
@@ -162,7 +165,7 @@ async function floorCases(name: 'raw' | 'echo', options: LatencyOptions): Promis
 }
 
 /** The bot's cases, each sample with a person of its own (signed in, their direct space unseen). */
-async function botCases(options: LatencyOptions): Promise<CaseResult[]> {
+async function botCases(options: LatencyOptions, transport: Transport = 'webhook'): Promise<CaseResult[]> {
   const { samples } = options;
   // Person i's recordings: bench-recording-i (from the world) and three more; each call was with
   // person i + samples (named: their name is looked up once).
@@ -193,7 +196,7 @@ async function botCases(options: LatencyOptions): Promise<CaseResult[]> {
   }
   const database = createBotDatabase();
   await seedAccounts(world, database);
-  const bot: ChildBot = await startChildBot(world, ENTRIES.bot, {}, [], { database });
+  const bot: ChildBot = await startChildBot(world, ENTRIES.bot, {}, [], { database, transport });
   const runner = new Runner(world, options.rttMs);
   const results = new Map<string, Sample[]>();
   const missed = new Map<string, string[]>();
@@ -238,7 +241,7 @@ async function botCases(options: LatencyOptions): Promise<CaseResult[]> {
     await bot.stop();
     await emulator.close();
   }
-  return [...results].map(([name, s]) => ({ bot: 'bot', name, samples: s, unanswered: missed.get(name) ?? [] }));
+  return [...results].map(([name, s]) => ({ bot: transport === 'websocket' ? 'bot (ws)' : 'bot', name, samples: s, unanswered: missed.get(name) ?? [] }));
 }
 
 function median(values: number[]): number {
@@ -253,7 +256,7 @@ export function formatLatencyReport(results: readonly CaseResult[], options: Lat
     'time: from the message (click, new recording) to the answer at the emulator, median; calls: Webex calls made',
     '(median); in a row: the longest chain of calls each made after the one before was answered (median).',
     '',
-    `${'bot'.padEnd(10)}${'case'.padEnd(38)}${'time (ms)'.padStart(10)}${'calls'.padStart(7)}${'in a row'.padStart(10)}`,
+    `${'bot'.padEnd(16)}${'case'.padEnd(38)}${'time (ms)'.padStart(10)}${'calls'.padStart(7)}${'in a row'.padStart(10)}`,
   ];
   const paths: string[] = [];
   const problems: string[] = [];
@@ -261,14 +264,14 @@ export function formatLatencyReport(results: readonly CaseResult[], options: Lat
     const missed = r.unanswered ?? [];
     if (missed.length > 0) problems.push(`${r.bot}, ${r.name}: ${missed.length} of ${missed.length + r.samples.length} samples; the first: ${missed[0]}`);
     if (r.samples.length === 0) {
-      lines.push(`${r.bot.padEnd(10)}${r.name.padEnd(38)}${'no answer'.padStart(10)}`);
+      lines.push(`${r.bot.padEnd(16)}${r.name.padEnd(38)}${'no answer'.padStart(10)}`);
       continue;
     }
     const times = r.samples.map((s) => s.ms);
     const at = medianIndex(times);
     const sample = r.samples[at]!;
     lines.push(
-      `${r.bot.padEnd(10)}${r.name.padEnd(38)}${median(times).toFixed(0).padStart(10)}` +
+      `${r.bot.padEnd(16)}${r.name.padEnd(38)}${median(times).toFixed(0).padStart(10)}` +
         `${String(median(r.samples.map((s) => s.calls.length))).padStart(7)}${String(median(r.samples.map((s) => s.chain.length))).padStart(10)}`,
     );
     paths.push(`${r.bot}, ${r.name} (${sample.ms.toFixed(0)} ms, ${sample.chain.length} in a row):`, `  event → ${formatPath(sample.chain, sample.calls)}`);
@@ -277,6 +280,12 @@ export function formatLatencyReport(results: readonly CaseResult[], options: Lat
 }
 
 export async function runLatency(options: LatencyOptions): Promise<string> {
-  const results = [...(await floorCases('raw', options)), ...(await floorCases('echo', options)), ...(await botCases(options))];
-  return formatLatencyReport(results, options, 'webhook');
+  const results = [
+    ...(await floorCases('raw', options)),
+    ...(await floorCases('echo', options)),
+    ...(await botCases(options)),
+    ...(await floorCases('echo', options, 'websocket')),
+    ...(await botCases(options, 'websocket')),
+  ];
+  return formatLatencyReport(results, options, 'webhook, then websocket (ws)');
 }

@@ -143,7 +143,8 @@ export async function startChildBot(
   entry: string,
   extraEnv: Record<string, string>,
   nodeArgs: string[] = [],
-  options: { database?: BotDatabase; publicUrl?: string } = {},
+  /** `transport: 'websocket'`: no PUBLIC_URL, the bot listens on the emulator's socket. */
+  options: { database?: BotDatabase; publicUrl?: string; transport?: 'webhook' | 'websocket' } = {},
 ): Promise<ChildBot> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -153,8 +154,7 @@ export async function startChildBot(
   const env: Record<string, string> = {
     WEBEX_BOT_TOKEN: world.botToken,
     WEBEX_API_URL: world.emulator.apiUrl,
-    PUBLIC_URL: options.publicUrl ?? url,
-    WEBHOOK_SECRET,
+    ...(options.transport === 'websocket' ? { SIGN_IN_URL: url } : { PUBLIC_URL: options.publicUrl ?? url, WEBHOOK_SECRET }),
     WEBEX_CLIENT_ID: CLIENT_ID,
     WEBEX_CLIENT_SECRET: CLIENT_SECRET,
     OAUTH_SCOPES: 'spark:recordings_read spark:people_read',
