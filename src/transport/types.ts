@@ -56,5 +56,3 @@ export interface Transport {
   stop(): Promise<void>;
 }
 
-/** Takes one event; the promise settles when the bot is done with it. */
-export type InboundHandler = (event: InboundEvent) => Promise<void>;
