@@ -147,7 +147,7 @@ describe('start-up configuration errors', () => {
     const run = spawnSync(process.execPath, [BOT_ENTRY], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: 'eighty', GROUP_LINKS: 'everyone' },
       encoding: 'utf8',
-      timeout: 15_000,
+      timeout: DEADLINE_MS,
     });
     expect(run.status).toBe(1);
     for (const name of ['WEBEX_BOT_TOKEN', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'PORT', 'GROUP_LINKS']) {

@@ -2,6 +2,7 @@ import type { Message, Person } from '../../src/webex/types';
 import { escapeMarkdown } from '../../src/format';
 import { seedRecording } from './fixtures';
 import { allTextOf, cardOf, connectPerson, createWorld, nextBotMessage, openUrlsOf, sleep, startBotProcess, TRANSPORTS, submitDataOf, type BotProcess, type World } from './harness';
+import { DEADLINE_MS } from '../support/waiting';
 
 const HOUR = 3600_000;
 const SECRET_TOPIC = 'Board preparation (confidential)';
@@ -174,7 +175,7 @@ describe.each(TRANSPORTS)('personal answers, wording and buttons (e2e, %s mode)'
       const answer = await card;
       expect(allTextOf(answer)).toContain(SECRET_TOPIC);
       // The note goes once the answer is there: wait for that, within a bound.
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + DEADLINE_MS;
       while (world.emulator.messages(world.aliceDirect).some((m) => m.id === shown.id) && Date.now() < deadline) await sleep(25);
       expect(world.emulator.messages(world.aliceDirect).some((m) => m.id === shown.id)).toBe(false);
       expect(world.emulator.messages(world.aliceDirect).some((m) => m.id === answer.id)).toBe(true);

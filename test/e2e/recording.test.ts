@@ -131,7 +131,7 @@ describe.each(TRANSPORTS)('recording details (e2e, %s mode)', (transport) => {
     expect((await lead).markdown).toBe(REFRESHED_REPLACING);
     expect(world.emulator.messages(world.aliceDirect).map((m) => m.id).slice(-2)).toEqual([(await lead).id, second.id]);
     expect(openUrlsOf(cardOf(second)).length).toBeGreaterThan(0);
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + DEADLINE_MS;
     while (world.emulator.messages(world.aliceDirect).some((m) => m.id === first.id) && Date.now() < deadline) await sleep(50);
     expect(world.emulator.messages(world.aliceDirect).some((m) => m.id === first.id)).toBe(false);
   });
@@ -144,7 +144,7 @@ describe.each(TRANSPORTS)('recording details (e2e, %s mode)', (transport) => {
     expect(notes).toBeDefined();
     const seen = new Set(world.emulator.messages(world.aliceDirect).map((m) => m.id));
     world.emulator.click({ as: world.alice.id, messageId: (await reply).id, inputs: notes! });
-    const deadline = Date.now() + 8000;
+    const deadline = Date.now() + DEADLINE_MS;
     const posted = () => world.emulator.messages(world.aliceDirect).filter((m) => !seen.has(m.id) && m.personId === world.botPerson.id);
     while (posted().length < 3 && Date.now() < deadline) await sleep(50);
     expect(posted().map((m) => m.markdown)).toEqual([

@@ -1,6 +1,7 @@
 import type { Person } from '../../src/webex/types';
 import { seedRecording } from './fixtures';
 import { addComplianceOfficer, cardOf, connectPerson, createWorld, nextBotMessage, sleep, startBotProcess, TRANSPORTS, type BotProcess, type World } from './harness';
+import { DEADLINE_MS } from '../support/waiting';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 
@@ -35,7 +36,7 @@ describe.each(TRANSPORTS)('card clicks and identity (e2e, %s mode)', (transport)
   }
 
   async function untilClicksHandled(count: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + DEADLINE_MS;
     while ((await clicksHandled()) < count) {
       if (Date.now() > deadline) throw new Error(`fewer than ${count} clicks handled`);
       await sleep(50);

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOT_ENTRY } from './harness';
+import { DEADLINE_MS } from '../support/waiting';
 
 /** Runs the production build to its exit; returns the exit code and the JSON lines of standard error. */
 function start(env: NodeJS.ProcessEnv): { status: number | null; lines: Array<Record<string, unknown>>; stderr: string } {
@@ -10,7 +11,7 @@ function start(env: NodeJS.ProcessEnv): { status: number | null; lines: Array<Re
     cwd: mkdtempSync(join(tmpdir(), 'recbot-startup-')),
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
-    timeout: 15_000,
+    timeout: DEADLINE_MS,
   });
   const lines = run.stderr.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   return { status: run.status, lines, stderr: run.stderr };

@@ -66,7 +66,7 @@ describe('emulator: with webex-node-bot-framework', () => {
   it('answers a 1:1 message and a group @mention, threaded', async () => {
     const direct = emu.directRoomOf(alice.id, bot.person.id)!;
     emu.say({ as: alice.id, roomId: direct.id, text: 'recording abc' });
-    const reply = await emu.waitForMessage((m) => m.personId === bot.person.id && m.roomId === direct.id, 5000);
+    const reply = await emu.waitForMessage((m) => m.personId === bot.person.id && m.roomId === direct.id, DEADLINE_MS);
     expect(reply.text).toBe('got: recording abc');
 
     const group = emu.createGroupRoom('Team', [alice.id, bot.person.id]);
@@ -75,7 +75,7 @@ describe('emulator: with webex-node-bot-framework', () => {
     while (!framework.getBotByRoomId(group.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     emu.say({ as: alice.id, roomId: group.id, text: 'not for the bot' });
     const ask = emu.say({ as: alice.id, roomId: group.id, text: 'recording xyz', mentionBot: true });
-    const groupReply = await emu.waitForMessage((m) => m.personId === bot.person.id && m.roomId === group.id, 5000);
+    const groupReply = await emu.waitForMessage((m) => m.personId === bot.person.id && m.roomId === group.id, DEADLINE_MS);
     expect(groupReply).toMatchObject({ text: 'got: RecBot recording xyz', parentId: ask.id });
   });
 
@@ -84,7 +84,7 @@ describe('emulator: with webex-node-bot-framework', () => {
     const fwBot = framework.getBotByRoomId(direct.id);
     const card = await fwBot.sendCard({ type: 'AdaptiveCard', version: '1.3', body: [], actions: [{ type: 'Action.Submit', title: 'Go' }] }, 'fallback');
     emu.click({ as: alice.id, messageId: card.id, inputs: { go: true } });
-    const answer = await emu.waitForMessage((m) => /^clicked/.test(m.text ?? ''), 5000);
+    const answer = await emu.waitForMessage((m) => /^clicked/.test(m.text ?? ''), DEADLINE_MS);
     expect(answer.text).toBe('clicked {"go":true} by Alice');
   });
 });

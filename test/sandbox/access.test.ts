@@ -1,16 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import type { Sandbox } from '../../dev/sandbox/main';
 import { MAIN_RECORDING_ID } from '../../dev/sandbox/fixtures';
-import { botMessage, launchChromium } from './browser';
+import { botMessage, startSandboxAndBrowser } from './browser';
 import { screenshotFor } from './screenshots';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 
 /**
  * The sandbox for everyone: loopback only, no command limit, keyboard use from picking a person
  * to reading a card, text contrast, and a layout that works at 390 px and at 1024 px.
  */
 
-jest.setTimeout(30_000);
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let sandbox: Sandbox;
 let browser: Browser | undefined;
@@ -32,10 +33,10 @@ async function connect(key: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+  [sandbox, browser] = await startSandboxAndBrowser({ port: 0, log: false });
   await connect('owner');
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(DEADLINE_MS);
   page = await context.newPage();
 });
 
@@ -65,7 +66,7 @@ test('no command limit: 30 quick commands from one person all get their answer',
   for (let i = 0; i < 30; i++) sandbox.emulator.say({ as: who.id, roomId: who.directRoomId, text: 'help' });
   // 30 commands and 30 answers.
   const answers = () => sandbox.emulator.messages(who.directRoomId).slice(before).filter((m) => m.personId === botId);
-  await sandbox.emulator.waitForMessage(() => answers().length >= 30, 20_000).catch(() => undefined);
+  await sandbox.emulator.waitForMessage(() => answers().length >= 30, DEADLINE_MS).catch(() => undefined);
   expect(answers()).toHaveLength(30);
   expect(answers().filter((m) => /slow down/.test(m.markdown ?? ''))).toEqual([]);
 });

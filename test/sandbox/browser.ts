@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { runSandbox, type Sandbox, type SandboxOptions } from '../../dev/sandbox/main';
+import { DEADLINE_MS } from '../support/waiting';
 
 /**
  * Browser helpers for the sandbox's page tests: Debian's Chromium driven by playwright-core
@@ -9,14 +12,29 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`the sandbox's browser tests need Debian's Chromium at ${CHROMIUM_PATH}: run \`bash scripts/install-test-tools.sh\` (as root) or \`apt-get install chromium\``);
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     // Under a faked clock (libfaketime, see .ci/run) only the bot's clock moves: Chromium does not
     // start with the library preloaded, and it only renders what the bot posted.
     env: withoutPreload(process.env),
-    timeout: 15_000,
+    timeout: DEADLINE_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * Starts the sandbox and Chromium side by side; if either fails, closes the other, so a failed
+ * start leaves no server behind to keep jest from exiting.
+ */
+export async function startSandboxAndBrowser(options: SandboxOptions): Promise<[Sandbox, Browser]> {
+  const [sandbox, browser] = await Promise.allSettled([runSandbox(options), launchChromium()]);
+  if (sandbox.status === 'fulfilled' && browser.status === 'fulfilled') return [sandbox.value, browser.value];
+  if (sandbox.status === 'fulfilled') await sandbox.value.close();
+  if (browser.status === 'fulfilled') await browser.value.close().catch(() => undefined);
+  throw sandbox.status === 'rejected' ? sandbox.reason : (browser as PromiseRejectedResult).reason;
 }
 
 function withoutPreload(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,16 +1,17 @@
 import type { Browser } from 'playwright-core';
-import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
-import { launchChromium, say } from './browser';
+import type { Sandbox } from '../../dev/sandbox/main';
+import { startSandboxAndBrowser, say } from './browser';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 
 /** The page's layout at a laptop's 1280 px and a phone's 390 px, in Debian's Chromium. */
 
-jest.setTimeout(40_000);
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let sandbox: Sandbox | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+  [sandbox, browser] = await startSandboxAndBrowser({ port: 0, log: false });
 });
 
 afterAll(async () => {
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 async function open(width: number, height: number) {
   const context = await browser!.newContext({ viewport: { width, height }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(DEADLINE_MS);
   const page = await context.newPage();
   await page.goto(`${sandbox!.url}/#as=owner&in=direct`);
   await page.waitForSelector('body[data-ready="true"]');

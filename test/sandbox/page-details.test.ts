@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
-import { launchChromium, say } from './browser';
+import { startSandboxAndBrowser, say } from './browser';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 
 /**
  * What the page shows beyond the chat: a card's JSON, a call's bodies, and the sandbox stopping
@@ -8,16 +9,16 @@ import { launchChromium, say } from './browser';
  * fetch", and after a restart a notice that the chat and the inspector start again empty).
  */
 
-jest.setTimeout(40_000);
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let sandbox: Sandbox | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+  [sandbox, browser] = await startSandboxAndBrowser({ port: 0, log: false });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(DEADLINE_MS);
   page = await context.newPage();
   await page.goto(`${sandbox.url}/#as=owner&in=direct`);
   await page.waitForSelector('body[data-ready="true"]');

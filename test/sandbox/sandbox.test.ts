@@ -1,15 +1,16 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import type { Sandbox } from '../../dev/sandbox/main';
 import { MAIN_RECORDING_ID } from '../../dev/sandbox/fixtures';
-import { actAs, botMessage, cardButton, launchChromium, say, signInThroughConsentPage } from './browser';
+import { actAs, botMessage, cardButton, startSandboxAndBrowser, say, signInThroughConsentPage } from './browser';
 import { screenshotFor } from './screenshots';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 
 /**
  * The sandbox in a real browser: the page, the real bot and the emulator in this process,
  * Debian's Chromium driving the page as a visitor would.
  */
 
-jest.setTimeout(25_000);
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const OWNER_EMAIL = 'olivia.owner@example.com';
 const COLLEAGUE_EMAIL = 'colin.colleague@example.com';
@@ -51,9 +52,9 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false }), launchChromium()]);
+  [sandbox, browser] = await startSandboxAndBrowser({ port: 0, log: false });
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(DEADLINE_MS);
   page = await context.newPage();
   await page.goto(`${sandbox.url}/#as=owner&in=direct`);
   await page.waitForSelector('body[data-ready="true"]');

@@ -5,12 +5,13 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { MAIN_RECORDING_ID } from '../../dev/sandbox/fixtures';
-import { runSandbox, type Sandbox } from '../../dev/sandbox/main';
+import type { Sandbox } from '../../dev/sandbox/main';
 import { loadSandboxTransport } from '../../src/config';
-import { botMessage, cardButton, launchChromium, signInThroughConsentPage } from './browser';
+import { botMessage, cardButton, startSandboxAndBrowser, signInThroughConsentPage } from './browser';
 import { screenshotFor } from './screenshots';
+import { DEADLINE_MS, TEST_TIMEOUT_MS } from '../support/waiting';
 
-jest.setTimeout(25_000);
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let sandbox: Sandbox;
 let browser: Browser | undefined;
@@ -18,7 +19,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   // The bot's Webex SDK logs at debug level under jest, and its metrics timer outlives the test.
   process.env.WEBEX_LOG_LEVEL = 'silent';
-  [sandbox, browser] = await Promise.all([runSandbox({ port: 0, log: false, transport: 'websocket' }), launchChromium()]);
+  [sandbox, browser] = await startSandboxAndBrowser({ port: 0, log: false, transport: 'websocket' });
 });
 
 afterAll(async () => {
@@ -42,7 +43,7 @@ it('runs the bot over the socket: a device, an open socket, no message webhook',
 
 it('answers in the page, signs in through the consent page, and the inspector shows the socket frames', async () => {
   const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Singapore' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(DEADLINE_MS);
   const page: Page = await context.newPage();
   await page.goto(`${sandbox.url}/#as=owner&in=direct`);
   await page.waitForSelector('body[data-ready="true"]');

@@ -262,8 +262,8 @@ export class Emulator {
       .filter((m) => !filter.botId || m.personId === filter.botId);
   }
 
-  /** The first message, existing or future, that matches; rejects after timeoutMs listing the latest messages. */
-  waitForMessage(predicate: (m: EmulatorMessage) => boolean, timeoutMs = 10_000): Promise<EmulatorMessage> {
+  /** The first message, existing or future, that matches; rejects after timeoutMs (a minute unless told: a busy machine is slow) listing the latest messages. */
+  waitForMessage(predicate: (m: EmulatorMessage) => boolean, timeoutMs = 60_000): Promise<EmulatorMessage> {
     return waitForMessage(this.ctx.state, predicate, timeoutMs);
   }
 

@@ -148,12 +148,12 @@ export class MercuryService {
   }
 
   /** The first authorised socket, existing or future, that matches. */
-  waitForSocket(predicate: (s: SocketRecord) => boolean = () => true, timeoutMs = 10_000): Promise<SocketRecord> {
+  waitForSocket(predicate: (s: SocketRecord) => boolean = () => true, timeoutMs = 60_000): Promise<SocketRecord> {
     return this.waitFor((s) => Boolean(s.authorizedAt) && predicate(s), timeoutMs, 'an authorised socket');
   }
 
   /** The first closed socket, existing or future, that matches. */
-  waitForSocketClosed(predicate: (s: SocketRecord) => boolean = () => true, timeoutMs = 10_000): Promise<SocketRecord> {
+  waitForSocketClosed(predicate: (s: SocketRecord) => boolean = () => true, timeoutMs = 60_000): Promise<SocketRecord> {
     return this.waitFor((s) => Boolean(s.closedAt) && predicate(s), timeoutMs, 'a closed socket');
   }
 
