@@ -12,9 +12,8 @@ import { sendConnectCard } from './sign-in-prompt';
  */
 export const connect: Handler<{ name: 'connect' }> = async (services, ctx) => {
   const account = await services.store.getAccount(ctx.personId);
-  const reason = account
-    ? `You're connected as ${account.email}. Sign in again below to renew it, or send **disconnect** to unlink it.`
-    : undefined;
+  // The reason is shown as plain text on the card (a TextRun), so it carries no markdown marks.
+  const reason = account ? `You're connected as ${account.email}. Sign in again below to renew it, or send “disconnect” to unlink it.` : undefined;
   await sendConnectCard(services, ctx, reason, "I've sent you a sign-in link in a direct message.");
   return 'ok';
 };

@@ -83,7 +83,7 @@ describe('cards as the bot sends them', () => {
     SIGN_IN_PENDING_REASON,
     SIGN_IN_EXPIRED_REASON,
     SIGN_IN_CLICK_REASON,
-    "You're connected as alice@example.com. Sign in again below to renew it, or send **disconnect** to unlink it.",
+    "You're connected as alice@example.com. Sign in again below to renew it, or send “disconnect” to unlink it.",
   ];
 
   it('match the golden cards: a kept request, an account already connected, text not understood', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REFRESH_MARGIN_MS } from '../../src/auth/tokens';
 import { ALICE, createInProcessBot, type InProcessBot } from '../support/in-process-bot';
+import { createInProcessWorld } from '../support/in-process-world';
 
 const SEED = '62807eaf-0c89-492e-a3c3-c4751812603b';
 const seedRecording = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/recordings/seed-sample.json'), 'utf8')) as Record<string, unknown>;
@@ -43,5 +44,30 @@ describe('account tokens (in-process)', () => {
     expect(cards).toHaveLength(10);
     expect(h.webexCalls().filter((c) => c.path === '/v1/access_token')).toHaveLength(1);
     expect((await h.store.getAccount(ALICE.personId))?.tokens.accessToken).toBe('access-refreshed');
+  });
+});
+
+describe('connect when already connected (in-process)', () => {
+  /** The texts of a card's TextRuns: plain text, shown exactly as written (no markdown). */
+  function textRuns(node: unknown): string[] {
+    if (Array.isArray(node)) return node.flatMap(textRuns);
+    if (!node || typeof node !== 'object') return [];
+    const record = node as Record<string, unknown>;
+    const own = record.type === 'TextRun' && typeof record.text === 'string' ? [record.text] : [];
+    return [...own, ...Object.values(record).flatMap(textRuns)];
+  }
+
+  it('says as whom and how to unlink, in words a TextRun shows as written: no markdown marks', async () => {
+    const world = await createInProcessWorld();
+    try {
+      await world.signIn(world.alice);
+      const posted = await world.say(world.alice, 'connect');
+      const runs = posted.flatMap((p) => textRuns(p.message.card));
+      expect(runs.join('\n')).toContain("You're connected as alice@example.com");
+      expect(runs.join('\n')).toMatch(/send “disconnect” to unlink it/);
+      for (const run of runs) expect(run).not.toMatch(/\*\*|__|`/);
+    } finally {
+      await world.close();
+    }
   });
 });
