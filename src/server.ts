@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from './log';
 import { checkEnvelope, MAX_ENVELOPE_DEPTH, withinNestingDepth } from './transport/envelope-check';
 import { isValidSignature } from './transport/signature';
+import { isStoreUnavailable } from './store/errors';
 
 /**
  * The HTTP surface (README, "Deploying"). Routes only translate HTTP to calls of the bot's parts;
@@ -104,6 +105,13 @@ export function createServer(deps: ServerDeps): Express {
         await accept(envelope);
         res.status(200).send('OK');
       } catch (err) {
+        // Nothing is acknowledged that is not stored: a database that is away is "try again
+        // later" (503), anything else is a failure of the bot (500).
+        if (isStoreUnavailable(err)) {
+          deps.logger.warn({ route: path, err: String(err) }, 'webhook not stored: the database is unavailable');
+          res.status(503).set('Retry-After', '5').send('database unavailable');
+          return;
+        }
         deps.logger.error({ err: String(err) }, 'webhook could not be accepted');
         res.status(500).send('error');
       }

@@ -10,6 +10,7 @@ import { createSignIn } from '../src/auth/signin';
 import { createLogger } from '../src/log';
 import { createServer, type ServerDeps } from '../src/server';
 import { signBody } from '../src/transport/signature';
+import { StoreUnavailableError } from '../src/store/errors';
 
 const SECRET = 'server-test-secret';
 
@@ -19,6 +20,8 @@ describe('HTTP server', () => {
   const lines: Array<Record<string, unknown>> = [];
   const accepted: unknown[] = [];
   let callback: ServerDeps['oauthCallback'] = async () => ({ status: 200, html: '<p>ok</p>' });
+  const keep: ServerDeps['onWebhook'] = async (envelope) => void accepted.push(envelope);
+  let onWebhook = keep;
 
   beforeAll(async () => {
     const destination = new Writable({
@@ -32,7 +35,7 @@ describe('HTTP server', () => {
       webhookSecret: SECRET,
       acceptingEvents: () => true,
       isReady: async () => true,
-      onWebhook: async (envelope) => void accepted.push(envelope),
+      onWebhook: (envelope) => onWebhook(envelope),
       oauthCallback: (query) => callback(query),
     });
     server = app.listen(0, '127.0.0.1');
@@ -102,6 +105,27 @@ describe('HTTP server', () => {
     expect(text).toBe('error');
     expect(lines.slice(before)).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', status: 500, route: '/oauth/callback', err: 'Error: store is gone' })]);
     callback = async () => ({ status: 200, html: '<p>ok</p>' });
+  });
+
+  it('answers 503 with Retry-After while the database is unavailable (Webex may deliver again), 500 for any other failure', async () => {
+    const before = lines.length;
+    onWebhook = async () => {
+      throw new StoreUnavailableError('ECONNREFUSED');
+    };
+    const away = await postSigned('{"resource":"messages","event":"created","data":{"id":"m1"}}');
+    expect(away.status).toBe(503);
+    expect(away.headers.get('retry-after')).toBe('5');
+    expect(await away.text()).toBe('database unavailable');
+    onWebhook = async () => {
+      throw new Error('a bug');
+    };
+    const broken = await postSigned('{"resource":"messages","event":"created","data":{"id":"m2"}}');
+    expect(broken.status).toBe(500);
+    onWebhook = keep;
+    expect(lines.slice(before)).toEqual([
+      expect.objectContaining({ level: 40, msg: 'webhook not stored: the database is unavailable', err: 'StoreUnavailableError: the database is unavailable (ECONNREFUSED)' }),
+      expect.objectContaining({ level: 50, msg: 'webhook could not be accepted', err: 'Error: a bug' }),
+    ]);
   });
 
   it('refuses a webhook body over the limit with 413, logged as a JSON line', async () => {
