@@ -15,7 +15,9 @@ import { createEventInbox } from './inbox';
 import { createServer } from './server';
 import { createStore } from './store';
 import { resolveEncryptionKey } from './store/key';
+import { isStoreUnavailable } from './store/errors';
 import { createCatchUp } from './transport/catch-up';
+import { readEnvelope } from './transport/envelope';
 import { createFrameworkTransport } from './transport/framework';
 import { createSocketIntake } from './transport/intake';
 import { mentionNames } from './transport/mention';
@@ -157,9 +159,16 @@ export async function startBot(
     needClickerEmail: config.allowedEmailDomains.length > 0,
   });
 
-  // Websocket mode: an event into the inbox before any work; a store outage is tried through, then left to the catch-up.
+  // Into the inbox before any work. An event stored after one that could not be tells the
+  // catch-up that the store is back.
+  const accept = async (envelope: unknown): Promise<boolean> => {
+    const fresh = await inbox.accept(envelope);
+    catchUp.stored();
+    return fresh;
+  };
+  // Websocket mode: a store outage is tried through, then left to the catch-up.
   const takeFromSocket = createSocketIntake({
-    accept: (envelope) => inbox.accept(envelope),
+    accept,
     missed: (at) => catchUp.missed(at),
     logger,
     now,
@@ -215,7 +224,16 @@ export async function startBot(
     acceptingEvents: () => !closed,
     // Websocket mode: not ready while the socket is closed.
     isReady: async () => started && !stopping && transport.connected() && (await store.ping()),
-    onWebhook: async (envelope) => void (await inbox.accept(envelope)),
+    // Webhook mode: a delivery the store cannot take is answered 503 (Webex does not deliver it
+    // again), and the catch-up reads it back once the store is back.
+    async onWebhook(envelope) {
+      try {
+        await accept(envelope);
+      } catch (err) {
+        if (isStoreUnavailable(err)) catchUp.missed(new Date(readEnvelope(envelope)?.data.created ?? ''));
+        throw err;
+      }
+    },
     ...(notifications.mode === 'webhook' && recordingSecret
       ? { recordingWebhook: { secret: recordingSecret, onEvent: (envelope: object) => notifications.accept(envelope) } }
       : {}),
@@ -232,8 +250,8 @@ export async function startBot(
   started = true;
   inbox.start();
   notifications.start();
-  // After a crash or a stop, what was sent while no socket was open.
-  if (transport.mode === 'websocket') void catchUp.start();
+  // After a crash or a stop, what was sent while the bot could not hear it.
+  void catchUp.start();
   logger.info({ mode: transport.mode, port, bot: transport.identity.email }, 'bot started');
 
   return {
@@ -255,7 +273,7 @@ export async function startBot(
       const step = (name: string, work: () => Promise<unknown>) =>
         within(STOP_STEP_TIMEOUT_MS, work()).catch((err: unknown) => logger.warn({ err: String(err) }, `${name} stop failed`));
       await step('notifications', () => notifications.stop());
-      if (transport.mode === 'websocket') await step('catch-up', () => catchUp.stop());
+      await step('catch-up', () => catchUp.stop());
       // Websocket mode: the socket closed and the device deleted.
       await step('transport', () => transport.stop());
       await step('server', () => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -7,20 +7,23 @@ import type { Timers } from './socket';
 import { realTimers } from './socket';
 
 /**
- * Websocket mode: what was sent to the bot while its socket was closed (or the process was
- * down) is read back from Webex's REST API and put into the inbox like any event, under the
- * same key (so what did arrive is not done twice).
+ * What was sent to the bot while it could not take it is read back from Webex's REST API and put
+ * into the inbox like any event, under the same key (so what did arrive is not done twice). Both
+ * modes: in websocket mode, a closed socket or a process that was down; in webhook mode, a
+ * process that was down (Webex does not deliver a failed webhook again) and deliveries answered
+ * 503 because the store was unavailable.
  *
  * Spaces are listed by last activity since the checkpoint (less a margin, at most a day back),
  * then their messages since then; in group spaces only those that mention the bot
  * (`mentionedPeople=me`, the only ones a bot may list there). Card clicks cannot be listed by
  * the public API: a missed click does nothing, and the card still works when clicked again.
  *
- * The checkpoint is the store mark `websocket:seen`: saved on connect, every minute while the
- * socket is open, after each catch-up and at stop; never moved past an event that could not be
- * stored (`missed`) or while the socket is closed.
+ * The checkpoint is the store mark `websocket:seen` (named when only websocket mode had it):
+ * saved on start, every minute while events can arrive, after each catch-up and at stop; never
+ * moved past an event that could not be stored (`missed`) or while the socket is closed. After a
+ * miss, the next event that is stored (`stored`) or the minute's save, whichever comes first,
+ * catches up.
  */
-
 export const SEEN_MARK = 'websocket:seen';
 /** Read back from this long before the checkpoint (clocks, events in flight at the close). */
 export const CATCH_UP_MARGIN_MS = 2 * 60_000;
@@ -31,10 +34,12 @@ export const MARK_EVERY_MS = 60_000;
 export interface CatchUp {
   /** Starts: catches up from the stored checkpoint (a start after a crash), then keeps it. */
   start(): Promise<void>;
-  /** Catches up now (after a reconnect); one run at a time, a request during a run runs once more after it. */
+  /** Catches up now (after a reconnect, a webhook reactivated); one run at a time, a request during a run runs once more after it. */
   run(reason: string): Promise<void>;
   /** An event (created at `at`) could not be stored: the checkpoint stays before it until a catch-up. */
   missed(at: Date): void;
+  /** An event was stored: if one could not be before, the store is back, so catch up now. */
+  stored(): void;
   /** Saves the checkpoint (when the socket is open) and stops the minute's save. */
   stop(): Promise<void>;
 }
@@ -129,7 +134,7 @@ export function createCatchUp(options: {
     }
     if (lowWater === clearedLowWater) lowWater = null;
     if (options.connected()) await store.setMark(SEEN_MARK, startedAt);
-    logger.info({ catchUp: reason, since: sinceIso, startedAt: startedAt.toISOString(), spaces: rooms.length, messages: found, missed: fresh }, 'websocket catch-up done');
+    logger.info({ catchUp: reason, since: sinceIso, startedAt: startedAt.toISOString(), spaces: rooms.length, messages: found, missed: fresh }, 'catch-up done');
   }
 
   async function run(reason: string): Promise<void> {
@@ -144,7 +149,7 @@ export function createCatchUp(options: {
           await once(reason);
         } catch (err) {
           // The checkpoint stays where it was: the next reconnect or start reads from it again.
-          logger.warn({ catchUp: reason, err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId }, 'websocket catch-up failed');
+          logger.warn({ catchUp: reason, err: String(err), trackingId: (err as { trackingId?: unknown }).trackingId }, 'catch-up failed');
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -161,8 +166,14 @@ export function createCatchUp(options: {
     run,
     missed(at) {
       const ms = Number.isNaN(at.getTime()) ? now().getTime() : at.getTime();
-      lowWater = lowWater === null ? ms : Math.min(lowWater, ms);
-      void run('event not stored');
+      const first = lowWater === null;
+      lowWater = Math.min(lowWater ?? ms, ms);
+      // The first miss tries at once (the store may be back already); later ones wait for an
+      // event stored or the minute's save, instead of one failing catch-up per refused event.
+      if (first) void run('event not stored');
+    },
+    stored() {
+      if (lowWater !== null && !running && !stopped) void run('store back');
     },
     async stop() {
       stopped = true;

@@ -98,7 +98,7 @@ describe('websocket mode (e2e)', () => {
     await waitUntil(() => asked.every((id) => tracker.replies(id).length > 0), 2 * DEADLINE_MS, () => `(${asked.filter((id) => tracker.replies(id).length > 0).length} of ${asked.length} answered)`);
     // Positive sign that the catch-up after the last reconnect is over: one started after it has finished.
     const lastBack = () => Math.max(...bot.logs().filter((l) => l.msg === 'websocket connected again').map((l) => Date.parse(String(l.time))));
-    const caughtUp = () => bot.logs().some((l) => l.msg === 'websocket catch-up done' && Date.parse(String(l.startedAt)) >= lastBack());
+    const caughtUp = () => bot.logs().some((l) => l.msg === 'catch-up done' && Date.parse(String(l.startedAt)) >= lastBack());
     await waitUntil(caughtUp, DEADLINE_MS, () => JSON.stringify(bot.logs().filter((l) => /websocket|catch-up/.test(String(l.msg)))));
     const last = mention();
     await tracker.first(last, DEADLINE_MS);
@@ -139,7 +139,7 @@ describe('websocket mode (e2e)', () => {
     bot = await start({ PORT: port }, dataDir);
     const all = [...inFlight, ...whileDown];
     await waitUntil(() => all.every((id) => tracker.replies(id).length > 0), 2 * DEADLINE_MS, () => `(${all.filter((id) => tracker.replies(id).length > 0).length} of 40)`);
-    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', DEADLINE_MS);
+    await bot.waitForLog((l) => l.msg === 'catch-up done', DEADLINE_MS);
     const last = mention();
     await tracker.first(last, DEADLINE_MS);
     tracker.stop();
@@ -162,7 +162,7 @@ describe('websocket mode (e2e)', () => {
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
     mercury().clearFaults();
     await reconnected(before);
-    await bot.waitForLog((l) => l.msg === 'websocket catch-up done', DEADLINE_MS);
+    await bot.waitForLog((l) => l.msg === 'catch-up done', DEADLINE_MS);
     expect(await clicks()).toBe(0);
     world.emulator.click({ as: world.alice.id, messageId: cardId, inputs: { action: 'help' } });
     await waitUntil(async () => (await clicks()) === 1, DEADLINE_MS);

@@ -10,6 +10,7 @@ import { CATCH_UP_MARGIN_MS, createCatchUp, SEEN_MARK } from '../../src/transpor
 import type { EventEnvelope } from '../../src/transport/envelope';
 import { WebexClient } from '../../src/webex/client';
 import { postMessage } from '../../src/webex/messages';
+import { until } from '../support/waiting';
 
 class Marks {
   readonly marks = new Map<string, Date>();
@@ -124,6 +125,31 @@ describe('websocket catch-up', () => {
     marks.failing = false;
     await catchUp.run('retry');
     expect(accepted.map((e) => e.data.id)).toContain(said.id);
+    await catchUp.stop();
+  });
+
+  it('after a miss, the next event stored catches up at once (the store is back); without a miss, storing reads nothing', async () => {
+    const dave = emu.addPerson({ email: 'dave@example.com', displayName: 'Dave' });
+    const direct = emu.createDirectRoom(dave.id, botId).id;
+    const marks = new Marks();
+    marks.marks.set(SEEN_MARK, new Date(Date.now() - 60 * 60_000));
+    const accepted: EventEnvelope[] = [];
+    const catchUp = catchUpWith(marks, accepted);
+    const lists = () => emu.calls.filter((c) => c.path.startsWith('/v1/rooms')).length;
+    const listsBefore = lists();
+    catchUp.stored();
+    await catchUp.run('nothing missed').then(() => undefined);
+    const listsWithoutMiss = lists() - listsBefore;
+    const said = emu.say({ as: dave.id, roomId: direct, text: 'refused with 503' });
+    marks.failing = true;
+    catchUp.missed(new Date(said.created));
+    // The run the miss started fails (the store is away); it is over once run() resolves.
+    await catchUp.run('still away');
+    expect(accepted.map((e) => e.data.id)).not.toContain(said.id);
+    marks.failing = false;
+    catchUp.stored();
+    await until(() => accepted.some((e) => e.data.id === said.id), 'the refused message read back after stored()');
+    expect(listsWithoutMiss).toBe(1);
     await catchUp.stop();
   });
 
