@@ -109,6 +109,26 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     await bot.stop('SIGTERM');
   }, 120_000);
 
+  it('messages sent while no bot was running (Webex could not deliver them) are answered after the start, each once', async () => {
+    const file = newDatabase();
+    const port = await freePort();
+    let bot = await startOn(file, port);
+    const tracker = new ReplyTracker(world.emulator, world.botPerson.id);
+    const warmUp = world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true });
+    await tracker.first(warmUp.id, DEADLINE_MS);
+    expect(await bot.stop('SIGTERM')).toBe(0);
+
+    const whileDown = Array.from({ length: 5 }, () => world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true }).id);
+    bot = await startOn(file, port);
+    await waitUntil(() => whileDown.every((id) => tracker.replies(id).length > 0), DEADLINE_MS, () => `(${whileDown.filter((id) => tracker.replies(id).length > 0).length} of 5 answered)`);
+    const done = () => inboxRows(file, 'inbox_events').filter((r) => whileDown.map(keyOf).includes(String(r.event_key)) && r.status === 'done').length;
+    await waitUntil(() => done() === whileDown.length, DEADLINE_MS, () => `(${done()} done)`);
+    tracker.stop();
+    expect(whileDown.map((id) => tracker.replies(id).length)).toEqual([1, 1, 1, 1, 1]);
+    expect(tracker.replies(warmUp.id)).toHaveLength(1);
+    await bot.stop('SIGTERM');
+  }, 120_000);
+
   it('SIGTERM with 50 in flight while 20 more arrive during the drain: the 50 answered, the 20 stored and answered after a restart', async () => {
     const file = newDatabase();
     const port = await freePort();
