@@ -183,7 +183,7 @@ export async function startBot(
     marks: store,
     now,
     onSocketEvent: takeFromSocket,
-    onGap: () => void catchUp.run('reconnect'),
+    onGap: () => void catchUp.run(transport.mode === 'websocket' ? 'reconnect' : 'webhook registered again'),
     onGiveUp: () => (options.onGiveUp ? options.onGiveUp() : logger.error('websocket gave up; the bot hears nothing until restarted')),
     onSocketConnected: (connected) => metrics.setSocketConnected(connected),
     onSocketDisconnect: (kind) => metrics.recordSocketDisconnect(kind),

@@ -9,7 +9,7 @@ import { createSdkReads, installSdkReads } from './sdk-reads';
 import { DEVICE_MARK_PREFIX, removeLeftoverDevices, type WdmDevice } from './devices';
 import { createSocketSupervisor, type SocketSupervisor, type Timers } from './socket';
 import type { BotIdentity, Transport } from './types';
-import { ensureWebhooks, type RegisteredWebhooks } from './webhooks';
+import { ensureWebhooks, watchWebhooks, type RegisteredWebhooks, type WebhookWatch } from './webhooks';
 
 /**
  * The one module that loads webex-node-bot-framework. The framework starts the bot (its SDK),
@@ -35,7 +35,7 @@ export function createFrameworkTransport(options: {
   me: Person;
   /** Websocket mode: an event envelope from the socket (into the inbox). Must not reject. */
   onSocketEvent(envelope: EventEnvelope): Promise<void>;
-  /** Websocket mode: the socket is back after a close; events may have been missed. */
+  /** Events may have been missed: the socket is back after a close, or a webhook was registered again. */
   onGap(): void;
   /** Websocket mode: the socket could not be reopened for `WEBSOCKET_GIVE_UP_MINUTES`. */
   onGiveUp(): void;
@@ -58,6 +58,7 @@ export function createFrameworkTransport(options: {
   let link: ReturnType<typeof mercuryLink> | null = null;
   let sdkRequest: ((options: Record<string, unknown>) => Promise<{ body?: unknown }>) | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
+  let webhookWatch: WebhookWatch | null = null;
   const now = options.now ?? (() => new Date());
 
   /** Websocket mode, once connected: our device's heartbeat, and devices of killed processes removed. */
@@ -177,11 +178,9 @@ export function createFrameworkTransport(options: {
       });
       fw.on('log', (line: string) => logger.debug({ framework: true }, line));
       if (config.webhookUrl && config.webhookSecret) {
-        const registered = await ensureWebhooks(client, config.botToken, {
-          targetUrl: config.webhookUrl,
-          secret: config.webhookSecret,
-          logger,
-        });
+        const registration = { targetUrl: config.webhookUrl, secret: config.webhookSecret, logger };
+        const registered = await ensureWebhooks(client, config.botToken, registration);
+        webhookWatch = watchWebhooks(client, config.botToken, { ...registration, onRepaired: () => options.onGap(), ...(options.timers ? { timers: options.timers } : {}) });
         interceptSdk(fw, registered);
         await fw.start();
         // start() does not wait for its webhook step.
@@ -207,6 +206,7 @@ export function createFrameworkTransport(options: {
       framework = null;
       // The socket is closed and the device deleted first; the framework's stop then finds none.
       clearInterval(heartbeat);
+      webhookWatch?.stop();
       const url = link?.deviceUrl();
       await supervisor?.stop();
       if (url) await options.marks?.deleteMark(DEVICE_MARK_PREFIX + url).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { WebexClient } from '../webex/client';
 import type { ListPage, Webhook } from '../webex/types';
+import { realTimers, type Timers } from './socket';
 
 /** The two webhooks the bot needs: everything, and card clicks (not part of the firehose). */
 export const WEBHOOK_RESOURCES: ReadonlyArray<{ resource: string; event: string }> = [
@@ -80,4 +81,62 @@ export async function ensureWebhooks(
     result.push(webhook);
   }
   return { firehose: result[0]!, cards: result[1]! };
+}
+
+/** How often webhook mode checks that its webhooks are still there and active. */
+export const WEBHOOK_CHECK_MS = 5 * 60_000;
+
+export interface WebhookWatch {
+  /** One check now: lists the bot's webhooks; repairs them (and says so) only when needed. */
+  check(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Webex disables a webhook after 100 failed deliveries within 5 minutes (a long store outage
+ * answered 503, a bot down behind a live URL), and someone may delete one by hand: the bot would
+ * hear nothing until restarted. Every `WEBHOOK_CHECK_MS` the registration is read again (one
+ * list call); a webhook missing or inactive is registered again (`ensureWebhooks`) and
+ * `onRepaired` runs, so the catch-up reads back what Webex did not deliver.
+ */
+export function watchWebhooks(
+  client: WebexClient,
+  botToken: string,
+  options: { targetUrl: string; secret: string; logger: Logger; onRepaired(): void; timers?: Timers },
+): WebhookWatch {
+  const timers = options.timers ?? realTimers;
+  let timer: unknown = null;
+  let stopped = false;
+
+  async function check(): Promise<void> {
+    try {
+      const ours = await listOurs(client, botToken, options.targetUrl);
+      const broken = WEBHOOK_RESOURCES.filter(
+        ({ resource, event }) => !ours.some((w) => w.resource === resource && w.event === event && (w.status ?? 'active') === 'active'),
+      );
+      if (broken.length === 0) return;
+      options.logger.warn(
+        { webhooks: broken.map(({ resource, event }) => `${resource}/${event}`), found: ours.map((w) => ({ resource: w.resource, status: w.status })) },
+        'webhook missing or disabled by Webex: registering it again',
+      );
+      await ensureWebhooks(client, botToken, options);
+      options.onRepaired();
+    } catch (err) {
+      options.logger.warn({ err: String(err) }, 'webhook check failed; tried again later');
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = timers.setTimeout(() => void check().then(schedule), WEBHOOK_CHECK_MS);
+  }
+  schedule();
+
+  return {
+    check,
+    stop() {
+      stopped = true;
+      if (timer !== null) timers.clearTimeout(timer);
+    },
+  };
 }
