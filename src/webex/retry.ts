@@ -19,7 +19,8 @@ const NOT_RETRIED_NETWORK_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * GET is safe to repeat, so it is retried on every retryable status, network error and timeout.
+ * GET and PUT are safe to repeat (a PUT sets a state: a webhook active, a message's new text), so
+ * they are retried on every retryable status, network error and timeout.
  *
  * Other methods (posting a message, exchanging a single-use OAuth code) may already have been
  * carried out when the answer was lost or was a 502/504, and repeating them would post twice or
@@ -28,12 +29,13 @@ const NOT_RETRIED_NETWORK_CODES: ReadonlySet<string> = new Set([
  */
 export function shouldRetry(method: HttpMethod, error: WebexApiError): boolean {
   if (error.kind === 'gave-up-waiting') return false;
+  const repeatable = method === 'GET' || method === 'PUT';
   if (error.kind === 'network') {
     if (error.networkCode && NOT_RETRIED_NETWORK_CODES.has(error.networkCode)) return false;
-    return method === 'GET' || error.networkCode === 'ECONNREFUSED';
+    return repeatable || error.networkCode === 'ECONNREFUSED';
   }
-  if (error.kind === 'timeout') return method === 'GET';
-  if (method === 'GET') return isRetryableStatus(error.status);
+  if (error.kind === 'timeout') return repeatable;
+  if (repeatable) return isRetryableStatus(error.status);
   return error.status === 429 || error.status === 423 || (error.status === 503 && error.retryAfter !== undefined);
 }
 

@@ -175,6 +175,17 @@ describe('WebexClient retries', () => {
       expect(h.sleeps).toHaveLength(1);
     });
 
+    it('retries a PUT like a GET (it sets a state: repeating it changes nothing): a reset connection, a timeout, a 502', async () => {
+      h = harness({ timeoutMs: 30 });
+      const put = () => h.client.request({ method: 'PUT', path: '/webhooks/w1', token: TOKEN, json: { name: 'bot', targetUrl: 'https://bot.example.com/webhooks/webex', status: 'active' } });
+      h.api.intercept({ path: '/v1/webhooks/w1', method: 'PUT' }).replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+      h.api.intercept({ path: '/v1/webhooks/w1', method: 'PUT' }).reply(200, {}).delay(500);
+      h.api.intercept({ path: '/v1/webhooks/w1', method: 'PUT' }).reply(502, '');
+      h.api.intercept({ path: '/v1/webhooks/w1', method: 'PUT' }).reply(200, { id: 'w1', status: 'active' }, { headers: json });
+      await expect(put()).resolves.toMatchObject({ body: { id: 'w1', status: 'active' } });
+      expect(h.calls.map((c) => c.kind ?? c.status)).toEqual(['network', 'timeout', 'http', 200]);
+    });
+
     it('does not retry a timeout', async () => {
       h = harness({ timeoutMs: 30 });
       h.api.intercept({ path: '/v1/messages', method: 'POST' }).reply(200, {}).delay(500);
