@@ -25,6 +25,12 @@ import { realTimers } from './socket';
  * catches up.
  */
 export const SEEN_MARK = 'websocket:seen';
+/**
+ * When this database first started catching up: nothing from before it is read back (it was
+ * said to an earlier deployment, or before the bot existed here), even with the margin, so a
+ * second instance starting just after the first does not answer the last minutes again.
+ */
+export const FIRST_MARK = 'catch-up:first';
 /** Read back from this long before the checkpoint (clocks, events in flight at the close). */
 export const CATCH_UP_MARGIN_MS = 2 * 60_000;
 /** Never further back than this (the inbox's replay window). */
@@ -97,14 +103,17 @@ export function createCatchUp(options: {
     const mark = await store.getMark(SEEN_MARK);
     if (!mark && lowWater === null) {
       // Never connected before: nothing was missed.
+      await store.setMark(FIRST_MARK, startedAt);
       await store.setMark(SEEN_MARK, startedAt);
       return;
     }
+    // Only what was sent after this database's first start (not at the same instant).
+    const firstMs = (await store.getMark(FIRST_MARK))?.getTime() ?? -Infinity;
     const from = Math.min(mark?.getTime() ?? Infinity, lowWater ?? Infinity) - CATCH_UP_MARGIN_MS;
-    const since = Math.max(from, startedAt.getTime() - CATCH_UP_MAX_MS);
+    const since = Math.max(from, startedAt.getTime() - CATCH_UP_MAX_MS, firstMs);
     const sinceIso = new Date(since).toISOString();
     const clearedLowWater = lowWater;
-    const after = (iso: string | undefined) => iso !== undefined && Date.parse(iso) >= since;
+    const after = (iso: string | undefined) => iso !== undefined && Date.parse(iso) >= since && Date.parse(iso) > firstMs;
     const rooms = await pages<Room>('/rooms', { sortBy: 'lastactivity', max: 100 }, (r) => after(r.lastActivity ?? r.created));
     let found = 0;
     let fresh = 0;

@@ -6,7 +6,7 @@
  */
 import { startEmulator, type Emulator } from '../../dev/sandbox/emulator';
 import { createLogger } from '../../src/log';
-import { CATCH_UP_MARGIN_MS, createCatchUp, SEEN_MARK } from '../../src/transport/catch-up';
+import { CATCH_UP_MARGIN_MS, createCatchUp, FIRST_MARK, SEEN_MARK } from '../../src/transport/catch-up';
 import type { EventEnvelope } from '../../src/transport/envelope';
 import { WebexClient } from '../../src/webex/client';
 import { postMessage } from '../../src/webex/messages';
@@ -108,6 +108,26 @@ describe('websocket catch-up', () => {
     await catchUpWith(marks, accepted).run('start');
     expect(accepted).toEqual([]);
     expect(marks.marks.has(SEEN_MARK)).toBe(true);
+  });
+
+  it('a second instance starting just after the first on a new database reads nothing from before the first start', async () => {
+    const erin = emu.addPerson({ email: 'erin@example.com', displayName: 'Erin' });
+    const direct = emu.createDirectRoom(erin.id, botId).id;
+    // Said to an earlier deployment of the bot (another database), a moment before this one started.
+    emu.say({ as: erin.id, roomId: direct, text: 'for the old deployment' });
+    const marks = new Marks();
+    const first: EventEnvelope[] = [];
+    const second: EventEnvelope[] = [];
+    await catchUpWith(marks, first).run('start');
+    await catchUpWith(marks, second).run('start');
+    expect(first).toEqual([]);
+    expect(second.filter((e) => e.data.roomId === direct)).toEqual([]);
+    // What is sent after the first start is read back as before.
+    await until(() => Date.now() > marks.marks.get(FIRST_MARK)!.getTime(), 'a millisecond after the first start');
+    const after = emu.say({ as: erin.id, roomId: direct, text: 'for this deployment' });
+    const third: EventEnvelope[] = [];
+    await catchUpWith(marks, third).run('reconnect');
+    expect(third.map((e) => e.data.id)).toContain(after.id);
   });
 
   it('an event that could not be stored keeps the checkpoint before it until a catch-up has read it back', async () => {
