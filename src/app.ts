@@ -30,6 +30,9 @@ import { CallPartyCache } from './webex/call-party';
 import { WebexClient } from './webex/client';
 import type { Person } from './webex/types';
 
+/** How long the bot's HTTP server keeps an idle connection open: longer than the clients that reuse it. */
+export const IDLE_CONNECTION_MS = 65_000;
+
 /** In-flight commands get this long to finish after SIGTERM (README, "Deploying"). */
 export const DRAIN_TIMEOUT_MS = 25_000;
 /** Each later stop step (notifications, socket and device, server) gets at most this long. */
@@ -244,6 +247,10 @@ export async function startBot(
   // Start.
   const server = options.host === undefined ? app.listen(config.port) : app.listen(config.port, options.host);
   await once(server, 'listening');
+  // Idle connections are closed by the client first (a load balancer's 60 s, Webex): a server that
+  // closes one just as the client reuses it loses that request (Node's default is 5 s).
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
+  server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
   const port = (server.address() as AddressInfo).port;
   if (transport.mode === 'websocket') metrics.setSocketConnected(false);
   await transport.start();

@@ -65,6 +65,11 @@ export class Emulator {
   async listen(control: Router): Promise<void> {
     const { state } = this.ctx;
     const server = createServer(buildApp(this.ctx, control));
+    // As a load balancer in front of an API does: idle connections last longer than the bot's
+    // pool keeps them (30 s), so the client closes first. Node's default (5 s) let a busy machine
+    // reuse a connection the server was closing, and a POST on it was lost at random.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     this.server = server;
     this.ctx.mercury.attach(server);
     await new Promise<void>((resolve, reject) => {
