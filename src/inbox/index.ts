@@ -102,7 +102,7 @@ export function createEventInbox(options: {
         logger.info({ key }, 'parked recording event delivered again; trying it again');
         return true;
       }
-      logger.debug({ key }, 'duplicate webhook event ignored');
+      logger.debug({ key }, 'duplicate event ignored');
       return false;
     }
     if (lease) worker.run({ key, envelope, attempts: 1, receivedAt: at });
@@ -124,7 +124,7 @@ export function createEventInbox(options: {
       const outside = outsideReplayWindow(envelope, at);
       if (outside) {
         const created = (envelope as { data?: { created?: unknown } }).data?.created;
-        logger.info({ key, created, reason: outside }, 'webhook event outside the replay window ignored');
+        logger.info({ key, created, reason: outside }, 'event outside the replay window ignored');
         return false;
       }
       return take(key, envelope, eventPersonId(envelope), at);

@@ -82,12 +82,12 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
       const facts = { key: event.key, attempts: event.attempts, err: String(err), trackingId, status };
       if (event.attempts < maxAttempts) {
         const delayMs = retryDelayMs(event.attempts);
-        logger.warn({ ...facts, retryInMs: delayMs }, 'webhook event failed; retrying later');
+        logger.warn({ ...facts, retryInMs: delayMs }, 'event failed; retrying later');
         await inbox.retryAt(event.key, owner, new Date(now().getTime() + delayMs), String(err));
         options.onSettled('retry');
         return;
       }
-      logger.error(facts, 'webhook event failed on its last attempt; parked as failed');
+      logger.error(facts, 'event failed on its last attempt; parked as failed');
       if (options.messenger) await steps.removeNotes(options.messenger).catch((e: unknown) => logger.warn({ key: event.key, err: String(e) }, 'could not delete a progress note'));
       // An apology never follows an answer already posted.
       if (!steps.answered()) await options.giveUp(event, steps, err).catch((e: unknown) => logger.warn({ key: event.key, err: String(e) }, 'could not tell the person'));
@@ -120,7 +120,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
     polling = true;
     try {
       const events = await inbox.claim(lease(), now(), room);
-      if (events.length > 0) logger.info({ events: events.length }, 'resuming webhook events from the inbox');
+      if (events.length > 0) logger.info({ events: events.length }, 'resuming events from the inbox');
       for (const event of events) run(event);
     } catch (err) {
       logger.warn({ err: String(err) }, 'could not read the inbox');

@@ -104,7 +104,7 @@ describe('two instances sharing one inbox on Postgres (e2e)', () => {
     const twice = asked.filter((id) => tracker.replies(id).length === 2);
     expect(twice.length).toBeLessThanOrEqual(20);
     for (const id of asked) expect(allTextOf(tracker.replies(id)[0]!)).toMatch(/recording/i);
-    expect(survivor!.logs().some((l) => l.msg === 'resuming webhook events from the inbox')).toBe(true);
+    expect(survivor!.logs().some((l) => l.msg === 'resuming events from the inbox')).toBe(true);
   });
 
   it('COMMANDS_PER_MINUTE=5 across two instances: 5 commands through, one "slow down"', async () => {

@@ -105,7 +105,7 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
       expect(replies[0]).toContain('Crash topic A');
       expect(replies[1]).toContain('Crash topic B');
     }
-    expect(bot.logs().some((l) => l.msg === 'resuming webhook events from the inbox')).toBe(true);
+    expect(bot.logs().some((l) => l.msg === 'resuming events from the inbox')).toBe(true);
     await bot.stop('SIGTERM');
   }, 120_000);
 
@@ -193,13 +193,13 @@ describe.each(TRANSPORTS)('crash recovery and the replay window on one SQLite fi
     // A fresh event after them is answered: the bot has handled what came before it.
     const fresh = world.emulator.say({ as: world.bob.id, roomId: world.group, text: 'help', mentionBot: true });
     await tracker.first(fresh.id, DEADLINE_MS);
-    await bot.waitForLog((l) => l.msg === 'webhook event outside the replay window ignored' && l.key === keyOf(ahead.id));
+    await bot.waitForLog((l) => l.msg === 'event outside the replay window ignored' && l.key === keyOf(ahead.id));
     tracker.stop();
     for (const ignored of [old, ahead]) {
       expect(tracker.replies(ignored.id)).toEqual([]);
       expect(world.emulator.calls.filter((c) => c.path.includes(ignored.id))).toEqual([]);
     }
-    const reasons = bot.logs().filter((l) => l.msg === 'webhook event outside the replay window ignored').map((l) => [l.key, l.reason]);
+    const reasons = bot.logs().filter((l) => l.msg === 'event outside the replay window ignored').map((l) => [l.key, l.reason]);
     expect(reasons).toEqual([
       [keyOf(old.id), 'too old'],
       [keyOf(ahead.id), 'in the future'],

@@ -80,7 +80,7 @@ describe('inbox worker', () => {
     const delays: number[] = [];
     for (let attempt = 1; attempt < 5; attempt++) {
       await until(() => settled.length === attempt, `attempt ${attempt} settled`);
-      const retry = lines().map((l) => JSON.parse(l)).filter((l) => l.msg === 'webhook event failed; retrying later')[attempt - 1];
+      const retry = lines().map((l) => JSON.parse(l)).filter((l) => l.msg === 'event failed; retrying later')[attempt - 1];
       delays.push(retry.retryInMs);
       // Taken again once its time has come (the store's tests show it is not taken before).
       clock += retry.retryInMs;
