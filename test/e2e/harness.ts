@@ -86,19 +86,29 @@ export async function startBotProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+  const parsed: Array<Record<string, unknown>> = [];
+  // A line can arrive in two chunks: each stream keeps its unfinished tail until the newline, and
+  // each line is parsed once (not on every look).
+  const take = (line: string) => {
+    if (!line.trim()) return;
+    lines.push(line);
+    try {
+      parsed.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Not a JSON line (the framework's own console output): kept in `lines` only.
+    }
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const logs = () =>
-    lines.flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let tail = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (tail + chunk).split('\n');
+      tail = parts.pop() ?? '';
+      parts.forEach(take);
     });
+    stream.on('end', () => take(tail));
+  }
+  const logs = () => parsed.slice();
   const exited = once(child, 'exit').then(([code]) => code as number | null);
 
   const bot: BotProcess = {
