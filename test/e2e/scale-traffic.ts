@@ -87,3 +87,13 @@ export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutM
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * What every outage suite shows at its end: nothing acknowledged (2xx) that was not stored, and
+ * every command stored and answered exactly once (what was refused was read back by the catch-up).
+ */
+export function expectEachAnsweredOnce(asked: string[], answered2xx: Set<string>, stored: Set<string>, tracker: ReplyTracker): void {
+  expect([...answered2xx].filter((id) => !stored.has(id))).toEqual([]);
+  expect(stored.size).toBe(asked.length);
+  expect(asked.filter((id) => tracker.replies(id).length !== 1)).toEqual([]);
+}
